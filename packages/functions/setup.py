@@ -1,0 +1,33 @@
+"""Build the Cython kernels of kusari-functions (metadata lives in pyproject.toml).
+
+Every ``.pyx`` file under ``src/kusari/functions`` becomes an extension module named by
+its path, so adding a kernel needs no change here.
+"""
+import glob
+import os
+
+from Cython.Build import cythonize
+from setuptools import Extension, setup
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SRC = os.path.join(HERE, "src")
+
+
+def _extensions():
+    exts = []
+    for path in sorted(glob.glob(os.path.join(SRC, "kusari", "functions", "**", "*.pyx"),
+                                 recursive=True)):
+        rel = os.path.relpath(path, SRC)
+        name = os.path.splitext(rel)[0].replace(os.sep, ".")
+        exts.append(Extension(name, [os.path.relpath(path, HERE)],
+                              extra_compile_args=["-O3"]))
+    return exts
+
+
+setup(
+    ext_modules=cythonize(
+        _extensions(),
+        compiler_directives={"language_level": "3", "embedsignature": True},
+        include_path=[SRC],
+    ),
+)
