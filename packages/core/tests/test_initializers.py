@@ -324,6 +324,15 @@ def test_generate_array_plain_callable():
     assert (a == 4).all()
 
 
+def test_generate_array_from_array():
+    src = numpy.arange(3, dtype=numpy.float64)
+    a = I.generate_array(src, (2, 3), numpy)
+    assert a.dtype == numpy.float64
+    numpy.testing.assert_array_equal(a, [src, src])
+    b = I.generate_array(src, (3,), numpy, dtype=numpy.float16)
+    assert b.dtype == numpy.float16 and b is not src
+
+
 def test_get_initializer():
     assert isinstance(I._get_initializer(None), I.LeCunNormal)
     c = I._get_initializer(2.0)

@@ -82,14 +82,20 @@ def test_old_style_params():
     assert link.s.shape == (5,)
     lazy = kusari.Link(x=None)
     assert lazy.x.array is None
+    assert kusari.Link(e=(0, 3)).e.shape == (0, 3)
+    with pytest.raises(TypeError, match='shape or a \\(shape, dtype\\) pair'):
+        kusari.Link(W='abc')
 
 
 def test_add_param():
     link = kusari.Link()
     link.add_param('W', (2, 3))
     assert link.W.shape == (2, 3) and numpy.isnan(link.W.array).all()
+    # with an initializer, dtype is ignored (the initializer's dtype counts)
     link.add_param('v', 4, dtype=numpy.float64, initializer=initializers.One())
-    assert link.v.dtype == numpy.float64 and (link.v.array == 1).all()
+    assert link.v.dtype == numpy.float32 and (link.v.array == 1).all()
+    link.add_param('h', 4, initializer=initializers.One(numpy.float16))
+    assert link.h.dtype == numpy.float16
     link.add_param('u')
     assert link.u.array is None
     with pytest.raises(AttributeError, match="add_param.*'W'.*exists"):
@@ -206,8 +212,13 @@ def test_chainlist():
     assert cl[1:3] == [cl[1], cl[2]]
     assert [n for n, _ in cl.namedlinks()][:3] == ['/', '/0', '/1']
     assert list(cl.children()) == list(cl)
+    a, b = Dense(1, 1), Dense(1, 1)
+    cl[1:3] = [a, b]
+    assert cl[1] is a and cl[2] is b and (a.name, b.name) == ('1', '2')
     with pytest.raises(TypeError, match='ChainList'):
         cl.append(lambda x: x)
+    with pytest.raises(TypeError, match='indices'):
+        cl['x'] = Dense(1, 1)
     with pytest.raises(TypeError, match='init_scope'):
         with cl.init_scope():
             cl.x = Dense(1, 1)
@@ -259,6 +270,16 @@ def test_copy_init():
     numpy.testing.assert_array_equal(c.l1.b.array, model.l1.b.array)
     numpy.testing.assert_array_equal(c.scale.array, numpy.ones(1))
     assert c.scale.array is not model.scale.array
+
+
+def test_copy_init_of_parameter_made_from_array():
+    link = kusari.Link()
+    with link.init_scope():
+        link.p = kusari.Parameter(numpy.arange(3.0))
+    c = link.copy('init')
+    assert c.p.dtype == numpy.float64
+    assert c.p.array is not link.p.array
+    numpy.testing.assert_array_equal(c.p.array, [0, 1, 2])
 
 
 def test_copy_bad_mode():
@@ -405,11 +426,7 @@ def test_to_gpu_without_cuda_is_clear():
 
 @pytest.mark.gpu
 def test_to_gpu_round_trip():
-    cupy = pytest.importorskip('cupy')
-    try:
-        cupy.cuda.runtime.getDeviceCount()
-    except Exception:
-        pytest.skip('no CUDA device')
+    import cupy
     model = MLP()
     model.l1.add_persistent('stats', numpy.ones(3, numpy.float32))
     values = {n: p.array.copy() for n, p in model.namedparams()}
@@ -434,6 +451,18 @@ def test_call_goes_to_forward():
     y = model(x)
     assert y.shape == (5, 2)
     numpy.testing.assert_allclose(y, model.forward(x))
+
+
+def test_call_prefers_mixin_call():
+    class Mixin:
+        def __call__(self, x):
+            return 'mixin', x
+
+    class WithMixin(kusari.Link, Mixin):
+        def forward(self, x):
+            return 'forward', x
+
+    assert WithMixin()(1) == ('mixin', 1)
 
 
 def test_call_without_forward():

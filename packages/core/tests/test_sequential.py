@@ -186,7 +186,8 @@ def test_str():
 
 
 def test_pickle():
-    model = kusari.Sequential(Affine(2, 2), relu, functools.partial(numpy.clip, a_min=0, a_max=1))
+    clip = functools.partial(numpy.clip, a_min=0, a_max=1)
+    model = kusari.Sequential(Affine(2, 2), relu, clip)
     clone = pickle.loads(pickle.dumps(model))
     x = numpy.random.randn(3, 2)
     numpy.testing.assert_allclose(clone(x), model(x))

@@ -59,7 +59,8 @@ class Block(kusari.Link):
 
 
 def make_model(lazy=False):
-    model = kusari.Chain(enc=Block(lazy=lazy), dec=kusari.ChainList(Block(lazy=lazy), Block(4)))
+    model = kusari.Chain(
+        enc=Block(lazy=lazy), dec=kusari.ChainList(Block(lazy=lazy), Block(4)))
     model.add_persistent('epoch', 0)
     return model
 

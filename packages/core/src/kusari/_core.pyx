@@ -991,7 +991,14 @@ cdef class Variable:
     def to_gpu(self, device=None):
         """Move the array and gradient to a GPU (CuPy), in place."""
         from kusari import backend
-        self._to(backend.GpuDevice.from_device_id(0 if device is None else device))
+        from kusari.backends import cuda
+        if device is None:
+            dev = backend.GpuDevice(cuda.require_cupy('Variable.to_gpu').cuda.Device())
+        elif isinstance(device, int):
+            dev = backend.GpuDevice.from_device_id(device)
+        else:
+            dev = backend.get_device(device)
+        self._to(dev)
 
     def to_device(self, device):
         """Move the array and gradient to ``device`` (e.g. ``'@numpy'``, ``'@cupy:0'``)."""
@@ -1436,6 +1443,11 @@ cdef class FunctionNode:
         cdef bint backprop = st.enable_backprop if st.enable_backprop != _UNSET \
             else _global_state.enable_backprop
         cdef Py_ssize_t n_out = len(outputs)
+        for i in range(n_out):
+            out = outputs[i]
+            if type(out) is not _ndarray and out is not None:
+                outputs = _coerce_outputs(self, outputs)
+                break
         cdef list ret = [None] * n_out
         cdef list refs
         cdef Variable y
@@ -1470,12 +1482,21 @@ cdef class FunctionNode:
                     [outputs[i] for i in self._output_indexes_to_retain])
         else:
             for i in range(n_out):
-                out = outputs[i]
-                if out is not None and not _is_array(out):
-                    raise TypeError('%s.forward must return arrays, got %s'
-                                    % (type(self).__name__, _type_name(out)))
-                ret[i] = _new_variable(out, requires_grad)
+                ret[i] = _new_variable(outputs[i], requires_grad)
         return tuple(ret)
+
+
+cdef tuple _coerce_outputs(FunctionNode f, tuple outputs):
+    # NumPy returns scalars from operations on 0-d arrays; the graph needs arrays.
+    ret = []
+    for out in outputs:
+        if isinstance(out, numpy.generic):
+            out = numpy.asarray(out)
+        elif out is not None and not _is_array(out):
+            raise TypeError('%s.forward must return arrays, got %s'
+                            % (type(f).__name__, _type_name(out)))
+        ret.append(out)
+    return tuple(ret)
 
 
 cdef _run_type_check(FunctionNode f, tuple in_data):
@@ -1655,6 +1676,8 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                 if gx is None:
                     continue
                 x = <VariableNode>f.inputs[targets[k]]
+                if isinstance(gx, numpy.generic):
+                    gx = numpy.asarray(gx)
                 if double_bp:
                     if not isinstance(gx, Variable):
                         gx = _new_variable(gx, False)

@@ -19,7 +19,7 @@ from kusari._core import Variable
 
 
 class NondifferentiableError(Exception):
-    """Raised by :func:`numerical_grad` when the function is not differentiable there."""
+    """Raised by :func:`numerical_grad` at a non-differentiable point."""
 
 
 def _is_scalar(a):
@@ -162,7 +162,15 @@ def numerical_grad(f, inputs, grad_outputs, eps=1e-3,
     if len(modules) > 1:
         raise RuntimeError('Do not mix GPU and CPU arrays in `numerical_grad`')
     xp = modules.pop() if modules else numpy
+    device = (backend.get_device_from_array(arrays[0]) if arrays
+              else backend.CpuDevice())
+    with device:
+        return _numerical_grad(f, inputs, grad_outputs, eps, detect_nondifferentiable,
+                               diff_atol, diff_rtol, xp)
 
+
+def _numerical_grad(f, inputs, grad_outputs, eps, detect_nondifferentiable,
+                    diff_atol, diff_rtol, xp):
     grads = [xp.zeros(x.shape, numpy.float64) for x in inputs]
 
     def eval_func(x, x_ind, delta, orig):
@@ -350,6 +358,13 @@ class _CheckBackward:
         self.detect_nondifferentiable = detect_nondifferentiable
 
     def run(self):
+        arrays = [x for x in self.xs if x is not None]
+        device = (backend.get_device_from_array(arrays[0]) if arrays
+                  else backend.CpuDevice())
+        with device:
+            self._run()
+
+    def _run(self):
         xs_var, ys = self._forward_for_backward()
         ys_data = tuple(None if y is None else y.array for y in ys)
 

@@ -129,6 +129,15 @@ def _gpu_device(device, who):
     return backend.get_device('@cupy:{}'.format(device_id))
 
 
+def _reinitialize(param):
+    # Re-create an initialized parameter's array with its initializer, on the
+    # device where the array is now.
+    device = backend.get_device_from_array(param.array)
+    param.initialize(param.shape)
+    if backend.get_device_from_array(param.array) != device:
+        param.to_device(device)
+
+
 def _check_copy_mode(mode):
     if mode not in ('share', 'copy', 'init'):
         raise ValueError(
@@ -430,7 +439,7 @@ class Link:
                 param.grad = None
                 d[name] = param
         else:
-            memo = {}
+            memo = {id(self._device): self._device}   # share the device object
             for name in ret._params:
                 d[name] = copy.deepcopy(d[name], memo)
             for name in ret._persistent:
@@ -439,7 +448,24 @@ class Link:
                 for name in ret._params:
                     param = d[name]
                     if param.array is not None:
-                        param.initialize(param.shape)
+                        _reinitialize(param)
+        return ret
+
+    def __deepcopy__(self, memo):
+        # Devices are immutable descriptors: the copy shares them (a GPU device
+        # wraps a cupy.cuda.Device, which need not be deep-copyable).
+        device = self.__dict__.get('_device')
+        if device is not None:
+            memo.setdefault(id(device), device)
+        cls = type(self)
+        ret = cls.__new__(cls)
+        memo[id(self)] = ret
+        state = copy.deepcopy(self.__getstate__(), memo)
+        setstate = getattr(ret, '__setstate__', None)
+        if setstate is not None:
+            setstate(state)
+        else:
+            ret.__dict__.update(state)
         return ret
 
     def copy(self, mode='share'):
@@ -470,7 +496,7 @@ class Link:
         ret.name = None
         if mode == 'init':
             for param in ret.params(include_uninit=False):
-                param.initialize(param.shape)
+                _reinitialize(param)
         return ret
 
     def repeat(self, n_repeat, mode='init'):
@@ -966,7 +992,12 @@ class ChainList(Link, collections.abc.MutableSequence):
             self._rename_children()
 
     def __iter__(self):
+        """Iterate over the child links in order."""
         return iter(self._children)
+
+    def __contains__(self, link):
+        """Whether ``link`` is one of the children."""
+        return any(child is link for child in self._children)
 
     def __len__(self):
         """Return the number of children."""

@@ -496,7 +496,7 @@ class Optimizer:
             raise KeyError('no hook named {!r}'.format(name))
 
     def call_hooks(self, timing='pre'):
-        """Invoke the hooks of a timing (``'pre'`` or ``'post'``) in registration order."""
+        """Invoke the ``'pre'`` or ``'post'`` hooks in registration order."""
         if timing not in ('pre', 'post'):
             raise ValueError("timing must be either 'pre' or 'post', got "
                              "{!r}".format(timing))
@@ -588,7 +588,7 @@ class Optimizer:
                                   name, self.t, self._loss_scale))
 
     def is_safe_to_update(self):
-        """``False`` if the last :meth:`check_nan_in_grads` found a non-finite gradient."""
+        """``False`` if :meth:`check_nan_in_grads` found a non-finite gradient."""
         return not self._loss_scaling_isnan
 
     def update_loss_scale(self):
@@ -712,7 +712,7 @@ class GradientMethod(Optimizer):
         self._use_cleargrads = use
 
     def create_update_rule(self):
-        """Return a new :class:`UpdateRule` for one parameter (subclasses implement it)."""
+        """Return a new :class:`UpdateRule` for one parameter (to implement)."""
         raise NotImplementedError(
             '{} does not implement create_update_rule'.format(type(self).__name__))
 

@@ -319,7 +319,7 @@ class DictSummary:
                 for name, summary in self._summaries.items()}
 
     def make_statistics(self):
-        """Return a dict with each key's mean under ``'key'`` and std under ``'key.std'``."""
+        """Return a dict of each key's mean (``'key'``) and std (``'key.std'``)."""
         stats = {}
         for name, summary in self._summaries.items():
             mean, std = summary.make_statistics()

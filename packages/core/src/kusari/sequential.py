@@ -100,9 +100,11 @@ class Sequential(_link.ChainList):
         self._sync_children()
 
     def __iter__(self):
+        """Iterate over the layers in order."""
         return iter(self._layers)
 
     def __reversed__(self):
+        """Iterate over the layers in reverse order."""
         return reversed(self._layers)
 
     def __contains__(self, layer):
@@ -322,17 +324,10 @@ class Sequential(_link.ChainList):
     # -- copying and pickling ---------------------------------------------------------
 
     def __copy__(self):
+        # Bypasses __reduce_ex__, which refuses lambdas (they only fail pickling).
         cls = type(self)
         ret = cls.__new__(cls)
         ret.__dict__.update(self.__dict__)
-        return ret
-
-    def __deepcopy__(self, memo):
-        cls = type(self)
-        ret = cls.__new__(cls)
-        memo[id(self)] = ret
-        for key, value in self.__dict__.items():
-            ret.__dict__[key] = copy.deepcopy(value, memo)
         return ret
 
     def __reduce_ex__(self, protocol):

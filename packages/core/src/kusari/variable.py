@@ -128,32 +128,37 @@ class Parameter(Variable):
             self._grad_initializer = _initializers().Zero(dtype)
 
     def to_cpu(self):
-        """Move to the host; an uninitialized parameter will be created there."""
+        """Move to the host; (re)initialization creates the array there too."""
         super().to_cpu()
-        if self.array is None:
-            from kusari import backend
-            self._initial_device = backend.CpuDevice()
+        from kusari import backend
+        self._initial_device = backend.CpuDevice()
 
     def to_gpu(self, device=None):
-        """Move to a GPU; an uninitialized parameter will be created there."""
+        """Move to a GPU (the current one by default); (re)initialization happens there."""
         super().to_gpu(device)
-        if self.array is None:
-            from kusari import backend
-            self._initial_device = backend.GpuDevice.from_device_id(
-                0 if device is None else device)
+        from kusari import backend
+        self._initial_device = backend.get_device_from_array(self.array) \
+            if self.array is not None else _gpu_device(device)
 
     def to_device(self, device):
-        """Move to ``device``; an uninitialized parameter will be created there."""
+        """Move to ``device``; (re)initialization creates the array there too."""
         from kusari import backend
         device = backend.get_device(device)
         super().to_device(device)
-        if self.array is None:
-            self._initial_device = device
+        self._initial_device = device
 
     def update(self):
         """Update the array with the optimizer's rule (does nothing without one)."""
         if self.update_rule is not None:
             self.update_rule.update(self)
+
+
+def _gpu_device(device):
+    from kusari import backend
+    from kusari.backends import cuda
+    if device is None:
+        return backend.GpuDevice(cuda.require_cupy('to_gpu').cuda.Device())
+    return backend.get_device(device if not isinstance(device, int) else '@cupy:%d' % device)
 
 
 def _rebuild_parameter(initializer, data, name, grad, update_rule, grad_initializer):

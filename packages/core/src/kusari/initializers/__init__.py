@@ -95,7 +95,9 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
 
     Args:
         initializer: A callable that fills a NumPy/CuPy array in place, usually an
-            :class:`~kusari.initializer.Initializer`.
+            :class:`~kusari.initializer.Initializer`.  A NumPy/CuPy array is also
+            accepted: it is broadcast into the new array, whose dtype defaults to
+            the array's dtype.
         shape (int or tuple of ints): Shape of the array.
         xp (module): :mod:`numpy` or :mod:`cupy`.
         dtype: Dtype of the array.  If ``None``, ``initializer.dtype`` is used when
@@ -112,6 +114,12 @@ def generate_array(initializer, shape, xp, dtype=None, device=None):
             does not belong to ``xp``.
 
     """
+    if _util.is_array(initializer):
+        # An array given as the initializer (as a Parameter created from an array
+        # keeps it) fills the new array; its dtype is the default dtype.
+        if dtype is None:
+            dtype = initializer.dtype
+        initializer = Constant(initializer)
     dtype_attr = getattr(initializer, 'dtype', None)
     if dtype is not None and dtype_attr is not None and \
             _resolve_dtype(dtype) != _resolve_dtype(dtype_attr):

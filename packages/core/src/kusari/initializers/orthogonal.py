@@ -69,7 +69,7 @@ class Orthogonal(initializer.Initializer):
         super().__init__(dtype)
 
     def __call__(self, array):
-        """Fill ``array`` (shape ``(out_dim, ...)``, non-empty) with the scaled orthogonal matrix."""
+        """Fill ``array`` (shape ``(out_dim, ...)``) with a scaled orthogonal matrix."""
         self._check_dtype(array)
         rng = self.rng
         if array.ndim == 0:

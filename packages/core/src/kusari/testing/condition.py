@@ -1,4 +1,4 @@
-"""Run a test several times: :func:`repeat` (all must pass), :func:`retry` (one must)."""
+"""Run a test several times: :func:`repeat` (all pass), :func:`retry` (one passes)."""
 import functools
 
 

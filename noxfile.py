@@ -1,0 +1,88 @@
+"""Developer tasks.  ``pip install nox`` then ``nox -l`` to list them.
+
+    nox -s tests        every package's tests in one virtualenv (fast inner loop)
+    nox -s lint         ruff over the sources, tests and scripts
+    nox -s bench        the project's benchmark suite, compared with the stored baseline
+    nox -s compare      ../shared/bench/compare.py against PyTorch (needs torch, see README)
+    nox -s demo         the README's demo
+    nox -s build        sdists and wheels of every package into dist/
+    nox -s docs         the Sphinx documentation, warnings as errors
+
+The CI matrix (package x NumPy version) is tox's: ``tox -m ci``.
+"""
+import glob
+import os
+
+import nox
+
+nox.options.sessions = ['tests', 'lint']
+nox.options.reuse_existing_virtualenvs = True
+
+TOP = os.path.dirname(os.path.abspath(__file__))
+PACKAGES = ['core', 'functions', 'links', 'optimizers', 'serializers']
+
+
+def _install_kusari(session, packages=PACKAGES):
+    session.install('numpy', 'scipy', 'h5py', 'pytest')
+    session.run('python', 'tools/wheelhouse.py', *packages)
+
+
+@nox.session(python='3.11')
+def tests(session):
+    """Run every package's tests (and doctests) against freshly built wheels."""
+    _install_kusari(session)
+    site = session.run('python', '-c', 'import kusari, os; '
+                       'print(os.path.dirname(kusari.__file__))', silent=True).strip()
+    session.run('pytest', *[f'packages/{p}/tests' for p in PACKAGES], site,
+                '--doctest-modules', '-q', *session.posargs)
+
+
+@nox.session(python='3.11')
+def lint(session):
+    """ruff check over everything in the repository."""
+    session.install('ruff')
+    session.run('ruff', 'check', 'packages', 'tools', 'noxfile.py', 'benchmarks',
+                'examples', *session.posargs)
+
+
+@nox.session(python='3.11')
+def bench(session):
+    """The benchmark suite (pytest-benchmark), compared with benchmarks/baseline.json."""
+    _install_kusari(session)
+    session.install('pytest-benchmark')
+    session.run('python', 'benchmarks/run.py', *session.posargs)
+
+
+@nox.session(python='3.11')
+def compare(session):
+    """../shared/bench/compare.py: kusari against PyTorch eager and the NumPy floor."""
+    _install_kusari(session)
+    torch_py = os.environ.get('TORCH_PYTHON', '/tmp/torch-venv/bin/python')
+    session.run('python', os.path.join(TOP, '..', 'shared', 'bench', 'compare.py'),
+                '--torch-python', torch_py, *session.posargs)
+
+
+@nox.session(python='3.11')
+def demo(session):
+    """The README's demo."""
+    _install_kusari(session)
+    session.install('scikit-learn')
+    session.run('python', 'examples/mlp_digits.py', *session.posargs)
+
+
+@nox.session(python='3.11')
+def build(session):
+    """sdists and wheels of every package into dist/."""
+    session.install('build')
+    for p in PACKAGES:
+        session.run('python', '-m', 'build', '--outdir', 'dist', f'packages/{p}')
+    session.log('built: ' + ', '.join(sorted(os.path.basename(f)
+                                              for f in glob.glob('dist/*'))))
+
+
+@nox.session(python='3.11')
+def docs(session):
+    """Build the Sphinx docs with warnings as errors."""
+    _install_kusari(session)
+    session.install('sphinx', 'scikit-learn')
+    session.run('sphinx-build', '-W', '--keep-going', '-b', 'html', 'docs', 'docs/_build/html')
