@@ -289,11 +289,15 @@ class UpdateRule:
         self.t = serializer('t', self.t)
         if self.state is None:
             if isinstance(serializer, serializer_module.Deserializer):
-                self._state = {}
-                self_copy = copy.copy(self)
+                # Find the entry names on a probe, ask for every one of them, and
+                # assign only when all came: a failed load leaves the rule untouched.
+                probe = copy.copy(self)
+                probe._state = {}
                 arr = numpy.empty(1, dtype=numpy.float32)
-                self_copy.init_state(_variable_class()(arr, grad=arr))
-                for key in list(self._state):
+                probe.init_state(_variable_class()(arr, grad=arr))
+                loaded = {}
+                complete = True
+                for key in list(probe._state):
                     try:
                         value = serializer(key, None)
                     except KeyError:
@@ -301,9 +305,10 @@ class UpdateRule:
                             raise
                         value = None
                     if value is None:
-                        self._state = None
-                        break
-                    self._state[key] = value
+                        complete = False
+                    else:
+                        loaded[key] = value
+                self._state = loaded if (complete and loaded) else None
         else:
             for key in self._state:
                 self._state[key] = serializer(key, self._state[key])
