@@ -1,0 +1,173 @@
+"""Shared machinery of the update rules in :mod:`kusari.optimizers` (private).
+
+:class:`ElementwiseRule` is an :class:`~kusari.UpdateRule` whose update is elementwise
+over the parameter, its gradient and its state arrays (all of the parameter's shape).
+It validates them, then dispatches:
+
+* CPU, ``float32``/``float64``, every array C-contiguous, of the parameter's dtype (and
+  the parameter and state writable): one fused Cython kernel from
+  :mod:`kusari.optimizers._kernels`, in place, without temporaries;
+* ``float16`` CPU arrays: the same kernel on ``float32`` copies (float32 arithmetic),
+  whose results are rounded back into the parameter and state;
+* other CPU arrays (non-contiguous, mixed dtypes): in-place NumPy operations following
+  Chainer's formulas;
+* CuPy arrays: one CuPy elementwise kernel declared at module level through
+  :func:`kusari.backends.cuda.elementwise`.
+"""
+import numpy
+
+from kusari import backend
+from kusari import optimizer
+from kusari.utils import type_check
+
+try:
+    from kusari.optimizers import _kernels
+except ImportError:  # pragma: no cover - the extension was not built
+    _kernels = None
+
+_FAST_DTYPES = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
+
+
+def fast_views(param, grad, states):
+    """1-D views for the Cython kernels, or ``None`` when the NumPy path must be used.
+
+    Args:
+        param (numpy.ndarray): The parameter array (updated in place).
+        grad (numpy.ndarray): Its gradient (read only).
+        states (sequence of numpy.ndarray): State arrays (updated in place).
+
+    Returns:
+        list or None: ``[param, grad, *states]`` flattened without copying, when every
+        array is a C-contiguous ``float32``/``float64`` array of ``param``'s dtype and
+        size (and the arrays written to are writable); ``None`` otherwise.
+    """
+    if _kernels is None:
+        return None
+    dtype = param.dtype
+    if dtype not in _FAST_DTYPES:
+        return None
+    n = param.size
+    for i, a in enumerate((param, grad) + tuple(states)):
+        if (type(a) is not numpy.ndarray or a.dtype != dtype or a.size != n
+                or not a.flags.c_contiguous):
+            return None
+        if i != 1 and not a.flags.writeable:
+            return None
+    return [a.reshape(-1) for a in (param, grad) + tuple(states)]
+
+
+class ElementwiseRule(optimizer.UpdateRule):
+    """Base of the elementwise update rules (see the module docstring).
+
+    Subclasses set :attr:`_state_names` and implement ``_update_fused(p, g, *states)``
+    (1-D float32/float64 views, Cython), ``_update_numpy(p, g, *states)`` (any NumPy
+    arrays, in place) and ``_update_gpu(p, g, *states)`` (CuPy arrays); the states are
+    passed in the order of :attr:`_state_names`.
+    """
+
+    #: names of the state arrays, in the order the update methods take them
+    _state_names = ()
+
+    def init_state(self, param):
+        """Create every state array as zeros shaped like the parameter.
+
+        Args:
+            param (~kusari.Variable): The parameter (its array gives the shape, dtype
+                and device).
+        """
+        xp = backend.get_array_module(param.array)
+        for name in self._state_names:
+            self.state[name] = xp.zeros_like(param.array)
+
+    def _active_state_names(self):
+        return self._state_names
+
+    def _check(self, param):
+        who = '{}.update'.format(type(self).__name__)
+        p, g = param.array, param.grad
+        if p.dtype.kind != 'f':
+            raise type_check.InvalidType(
+                'param.dtype.kind == "f"', 'param.dtype = {}'.format(p.dtype),
+                '{}: the parameter must be a floating point array; got dtype {} '
+                '(parameter {!r})'.format(who, p.dtype, param.name))
+        if g.dtype.kind != 'f':
+            raise type_check.InvalidType(
+                'grad.dtype.kind == "f"', 'grad.dtype = {}'.format(g.dtype),
+                '{}: the gradient must be a floating point array; got dtype {} '
+                '(parameter {!r})'.format(who, g.dtype, param.name))
+        if g.shape != p.shape:
+            raise ValueError(
+                '{}: the gradient has shape {}, expected the parameter\'s shape {} '
+                '(parameter {!r})'.format(who, g.shape, p.shape, param.name))
+        state = self.state
+        for name in self._active_state_names():
+            if name not in state:
+                raise ValueError('{}: state {!r} is missing (parameter {!r})'.format(
+                    who, name, param.name))
+            a = state[name]
+            shape = getattr(a, 'shape', None)
+            if shape != p.shape:
+                raise ValueError(
+                    '{}: state {!r} has shape {}, expected the parameter\'s shape {} '
+                    '(parameter {!r}; was a snapshot of another model loaded?)'.format(
+                        who, name, shape, p.shape, param.name))
+            if a.dtype.kind != 'f':
+                raise type_check.InvalidType(
+                    '{}.dtype.kind == "f"'.format(name), '{}.dtype = {}'.format(
+                        name, a.dtype),
+                    '{}: state {!r} must be a floating point array; got dtype {} '
+                    '(parameter {!r})'.format(who, name, a.dtype, param.name))
+
+    def _states(self):
+        state = self.state
+        return [state[name] for name in self._active_state_names()]
+
+    def update_core_cpu(self, param):
+        """Update a parameter held in a NumPy array (fused kernel or NumPy fallback)."""
+        if param.grad is None:
+            return
+        self._check(param)
+        p, g = param.array, param.grad
+        states = self._states()
+        views = fast_views(p, g, states)
+        if views is not None:
+            self._update_fused(*views)
+        elif p.dtype == numpy.float16 and all(
+                s.dtype == numpy.float16 for s in states):
+            # float16: float32 arithmetic (one fused pass over float32 copies),
+            # rounded back into the parameter and the state
+            work = [numpy.ascontiguousarray(a, dtype=numpy.float32)
+                    for a in [p, g] + states]
+            views = fast_views(work[0], work[1], work[2:])
+            if views is not None:
+                self._update_fused(*views)
+            else:  # pragma: no cover - only without the compiled kernels
+                self._update_numpy(*work)
+            numpy.copyto(p, work[0], casting='same_kind')
+            for s, w in zip(states, work[2:]):
+                numpy.copyto(s, w, casting='same_kind')
+        else:
+            self._update_numpy(p, g, *states)
+
+    def update_core_gpu(self, param):
+        """Update a parameter held in a CuPy array (one elementwise kernel)."""
+        if param.grad is None:
+            return
+        self._check(param)
+        self._update_gpu(param.array, param.grad, *self._states())
+
+    def _update_fused(self, p, g, *states):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _update_numpy(self, p, g, *states):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _update_gpu(self, p, g, *states):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+def check_eps(who, hp_eps, dtype):
+    """Raise ValueError if a nonzero ``eps`` rounds to zero in ``dtype`` (as Chainer)."""
+    if hp_eps != 0 and numpy.dtype(dtype).type(hp_eps) == 0:
+        raise ValueError('eps of {} optimizer is too small for {} ({})'.format(
+            who, numpy.dtype(dtype).name, hp_eps))
