@@ -1,0 +1,86 @@
+"""Two-dimensional deconvolution (transposed convolution) layer."""
+import kusari.functions as F
+from kusari.links import _util
+from kusari.links.connection import _conv_base
+from kusari.utils import argument
+
+
+class Deconvolution2D(_conv_base._ConvBase):
+    """Two-dimensional deconvolution layer (wraps :func:`kusari.functions.deconvolution_2d`).
+
+    ``Deconvolution2D(in_channels, out_channels, ksize, ...)`` or the short form
+    ``Deconvolution2D(out_channels, ksize, ...)`` with lazy input channels.
+
+    Args:
+        in_channels (int or None): Number of input channels ``C``; ``None`` defers
+            the creation of ``W`` to the first call.
+        out_channels (int): Number of output channels ``M``.
+        ksize (int or pair of ints): Filter size.
+        stride (int or pair of ints): Stride.
+        pad (int or pair of ints): Spatial padding.
+        nobias (bool): If ``True``, no bias.
+        outsize (tuple of ints): Expected output size ``(out_h, out_w)``; ``None``
+            computes the smallest one.
+        initialW: Initializer of ``W``; ``None`` means LeCunNormal.
+        initial_bias: Initializer of ``b``; ``None`` means zero.
+        dilate (int or pair of ints): Dilation factor (keyword only).
+        groups (int): Number of groups of channels (keyword only).
+
+    Attributes:
+        W (~kusari.Parameter): Filter, ``(C, M // groups, kh, kw)``.
+        b (~kusari.Parameter): Bias, ``(M,)``, or ``None``.
+
+    >>> import kusari.links as L
+    >>> L.Deconvolution2D(3, 4, 2, stride=2).W.shape
+    (3, 4, 2, 2)
+    """
+
+    _name = 'Deconvolution2D'
+    _ndim = 2
+    _transposed = True
+
+    def __init__(self, in_channels, out_channels, ksize=None, stride=1, pad=0,
+                 nobias=False, outsize=None, initialW=None, initial_bias=None,
+                 **kwargs):
+        super().__init__()
+        dilate, groups = argument.parse_kwargs(
+            kwargs, ('dilate', 1), ('groups', 1),
+            deterministic='deterministic argument is not supported anymore. '
+            'Use kusari.using_config(\'cudnn_deterministic\', value) context '
+            'where value is either `True` or `False`.')
+        if ksize is None:
+            out_channels, ksize, in_channels = in_channels, out_channels, None
+        self.ksize = ksize
+        self.stride = _util.pair(stride)
+        self.pad = _util.pair(pad)
+        self.dilate = _util.pair(dilate)
+        self.outsize = outsize
+        self._setup(in_channels, out_channels, ksize, groups, nobias, initialW,
+                    initial_bias)
+
+    @property
+    def printable_specs(self):
+        """The constructor arguments."""
+        yield 'in_channels', self._in_channels()
+        yield 'out_channels', self.out_channels
+        yield 'ksize', self.ksize
+        yield 'stride', self.stride
+        yield 'pad', self.pad
+        yield 'nobias', self.b is None
+        yield 'outsize', self.outsize
+        yield 'dilate', self.dilate
+        yield 'groups', self.groups
+
+    def forward(self, x):
+        """Apply the deconvolution.
+
+        Args:
+            x (~kusari.Variable or array): Input, ``(N, C, H, W)``.
+
+        Returns:
+            ~kusari.Variable: Output, ``(N, M, H', W')``.
+
+        """
+        self._prepare(x)
+        return F.deconvolution_2d(x, self.W, self.b, self.stride, self.pad,
+                                  self.outsize, dilate=self.dilate, groups=self.groups)

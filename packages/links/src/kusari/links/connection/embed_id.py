@@ -1,0 +1,75 @@
+"""Embedding (lookup table) layer."""
+import numpy
+
+import kusari.functions as F
+from kusari import link
+from kusari import variable
+from kusari.initializers import normal
+from kusari.links import _util
+
+
+class EmbedID(link.Link):
+    """Efficient linear layer for one-hot input: a lookup table of embeddings.
+
+    Wraps :func:`kusari.functions.embed_id`: ``y[..., :] = W[x[...], :]``; entries
+    of ``x`` equal to ``ignore_label`` give zero vectors.
+
+    Args:
+        in_size (int): Number of ids (vocabulary size).
+        out_size (int): Dimension of the embeddings.
+        initialW: Initializer of ``W``; ``None`` means ``Normal(1.0)``.
+        ignore_label (int or None): An id whose output is a zero vector.
+
+    Attributes:
+        W (~kusari.Parameter): Embeddings, ``(in_size, out_size)``.
+
+    >>> import numpy, kusari.links as L
+    >>> l = L.EmbedID(3, 2, initialW=numpy.arange(6, dtype=numpy.float32).reshape(3, 2))
+    >>> l(numpy.array([2, 0], numpy.int32)).array
+    array([[4., 5.],
+           [0., 1.]], dtype=float32)
+    """
+
+    ignore_label = None
+
+    def __init__(self, in_size, out_size, initialW=None, ignore_label=None):
+        super().__init__()
+        self.ignore_label = ignore_label
+        with self.init_scope():
+            if initialW is None:
+                initialW = normal.Normal(1.0)
+            self.W = variable.Parameter(initialW, (in_size, out_size))
+
+    @property
+    def printable_specs(self):
+        """``in_size``, ``out_size`` and ``ignore_label``."""
+        yield 'in_size', self.W.shape[0]
+        yield 'out_size', self.W.shape[1]
+        yield 'ignore_label', self.ignore_label
+
+    def forward(self, x):
+        """Look up the embeddings.
+
+        Args:
+            x (~kusari.Variable or array): Integer ids of any shape.
+
+        Returns:
+            ~kusari.Variable: Embeddings, ``x.shape + (out_size,)``.
+
+        """
+        arr = x.array if isinstance(x, variable.Variable) else x
+        dtype = getattr(arr, 'dtype', None)
+        if dtype is None or dtype.kind not in 'iu':
+            raise _util.invalid('EmbedID', 'x.dtype.kind in "iu" (integer ids)',
+                                'x.dtype == {}'.format(dtype))
+        if isinstance(arr, numpy.ndarray) and arr.size:
+            n = self.W.shape[0]
+            valid = (arr >= 0) & (arr < n)
+            if self.ignore_label is not None:
+                valid |= arr == self.ignore_label
+            if not valid.all():
+                bad = arr[~valid].ravel()[0]
+                raise ValueError(
+                    'EmbedID: ids must be in [0, {}) (or equal ignore_label={}), but '
+                    'got {}'.format(n, self.ignore_label, bad))
+        return F.embed_id(x, self.W, ignore_label=self.ignore_label)
