@@ -333,3 +333,13 @@ def test_multiple_outputs_and_kusari_backward():
     x.cleargrad()
     kusari.backward([a, b], [numpy.ones(1), numpy.full(2, 2.0)])
     numpy.testing.assert_allclose(x.grad, [1, 2, 2])
+
+
+def test_leaf_gradient_from_a_broadcast_is_writeable():
+    x = Variable(numpy.ones(3))
+    y = kusari._core.sum_to(x, (1,))
+    y.grad = numpy.ones(1)
+    y.backward()
+    assert x.grad.flags.writeable
+    x.grad *= 2
+    numpy.testing.assert_array_equal(x.grad, [2, 2, 2])

@@ -1721,8 +1721,11 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                 old = (<Variable>old)._data
             if old is not None:
                 g = old + g
-            elif id(g) in assigned:
-                g = g.copy()   # never let two leaves share one gradient array
+            elif id(g) in assigned or (isinstance(g, _ndarray) and
+                                       not (<object>g).flags.writeable):
+                # never let two leaves share one gradient array, and never hand out
+                # a read-only view (a broadcast) as a gradient that optimizers update
+                g = g.copy()
             assigned.add(id(g))
         x._grad = g
         if loss_scale is not None:

@@ -1,0 +1,404 @@
+"""Softmax cross entropy (``F.softmax_cross_entropy``)."""
+import numpy
+
+from kusari import _core
+from kusari import backend
+from kusari._core import FunctionNode
+from kusari._core import Variable
+from kusari.backends import cuda
+from kusari.functions.loss import _softmax_cross_entropy_kernels as _k
+from kusari.functions.util import _ops
+
+_NAME = 'softmax_cross_entropy'
+_WIDE = 32      # from this many classes on, the forward uses NumPy's vectorized exp
+_EMPTY = {numpy.dtype(numpy.float32): numpy.empty(0, numpy.float32),
+          numpy.dtype(numpy.float64): numpy.empty(0, numpy.float64)}
+_EMPTY2 = {numpy.dtype(numpy.float32): numpy.empty((0, 0), numpy.float32),
+           numpy.dtype(numpy.float64): numpy.empty((0, 0), numpy.float64)}
+
+# GPU kernels: x, t in their natural layout (N, C, D) / (N, D) with D the product of
+# the trailing axes; i indexes t (forward) or x (backward).
+_fwd_gpu = cuda.elementwise(
+    'S t, raw T log_y, raw T w, int32 n_channel, int32 n_unit, S ignore, int32 use_w',
+    'T out',
+    '''
+    if (t == ignore) {
+        out = 0;
+    } else {
+        int n = i / n_unit;
+        int d = i % n_unit;
+        T lp = log_y[(n * n_channel + t) * n_unit + d];
+        out = use_w ? -lp * w[t] : -lp;
+    }
+    ''',
+    'kusari_softmax_crossent_fwd')
+
+_bwd_gpu = cuda.elementwise(
+    'T y, raw S t, raw T w, raw T gloss, T coeff, int32 n_channel, int32 n_unit, '
+    'S ignore, int32 use_w, int32 per_sample',
+    'T gx',
+    '''
+    int d = i % n_unit;
+    int c = (i / n_unit) % n_channel;
+    int n = i / (n_unit * n_channel);
+    int k = n * n_unit + d;
+    S tk = t[k];
+    if (tk == ignore) {
+        gx = 0;
+    } else {
+        T s = per_sample ? gloss[k] : gloss[0] * coeff;
+        if (use_w) s *= w[tk];
+        gx = s * (y - (c == tk ? T(1) : T(0)));
+    }
+    ''',
+    'kusari_softmax_crossent_bwd')
+
+
+def _check_inputs(x, t, class_weight, reduce, soft_target_loss):
+    _ops.check_float(_NAME, 'x', x)
+    if x.ndim < 2:
+        raise _ops.invalid(_NAME, 'x.ndim >= 2', '%d < 2' % x.ndim)
+    if t.dtype.kind == 'f':
+        if t.shape != x.shape:
+            raise _ops.invalid(_NAME, 'x.shape == t.shape (soft target)',
+                               '%s != %s' % (x.shape, t.shape))
+        if t.dtype != x.dtype:
+            raise _ops.invalid(_NAME, 'x.dtype == t.dtype (soft target)',
+                               '%s != %s' % (x.dtype, t.dtype))
+        return True
+    if t.dtype.kind not in 'iu':
+        raise _ops.invalid(_NAME, 't.dtype.kind == i', '%s != i' % t.dtype.kind)
+    if t.ndim != x.ndim - 1:
+        raise _ops.invalid(_NAME, 't.ndim == x.ndim - 1', '%d != %d' % (t.ndim, x.ndim - 1))
+    if t.shape[0] != x.shape[0] or t.shape[1:] != x.shape[2:]:
+        raise _ops.invalid(_NAME, 'x.shape[0] == t.shape[0] and x.shape[2:] == t.shape[1:]',
+                           'x.shape = %s, t.shape = %s' % (x.shape, t.shape))
+    return False
+
+
+def _check_options(class_weight, reduce, soft_target_loss):
+    if reduce not in ('mean', 'no'):
+        raise ValueError("%s: only 'mean' and 'no' are valid for 'reduce', but '%s' is "
+                         'given' % (_NAME, reduce))
+    if soft_target_loss not in ('cross-entropy', 'kl-divergence'):
+        raise ValueError("%s: soft_target_loss must be 'cross-entropy' or "
+                         "'kl-divergence', got %r" % (_NAME, soft_target_loss))
+    if class_weight is not None:
+        if isinstance(class_weight, Variable):
+            raise ValueError('%s: class_weight should be a numpy.ndarray or '
+                             'cupy.ndarray, not a Variable' % _NAME)
+        if class_weight.ndim != 1:
+            raise ValueError('%s: class_weight.ndim should be 1, got %d'
+                             % (_NAME, class_weight.ndim))
+        if class_weight.dtype.kind != 'f':
+            raise ValueError("%s: the dtype of class_weight should be 'f', got %s"
+                             % (_NAME, class_weight.dtype))
+
+
+def _check_labels_xp(xp, t, n_class, ignore_label):
+    bad = ((t < 0) | (t >= n_class)) & (t != ignore_label)
+    if bool(bad.any()):
+        raise ValueError('%s: each label t must satisfy 0 <= t < x.shape[1] (= %d) or '
+                         't == ignore_label (= %d)' % (_NAME, n_class, ignore_label))
+    return int((t != ignore_label).sum())
+
+
+def _rows(x):
+    """x (N, C, ...) as a C-contiguous (R, C) matrix of rows."""
+    if x.ndim == 2:
+        return numpy.ascontiguousarray(x)
+    C = x.shape[1]
+    return numpy.ascontiguousarray(numpy.moveaxis(x, 1, -1)).reshape(-1, C)
+
+
+def _unrows(g2, shape):
+    if len(shape) == 2:
+        return g2
+    C = shape[1]
+    g = g2.reshape((shape[0],) + tuple(shape[2:]) + (C,))
+    return numpy.moveaxis(g, -1, 1)
+
+
+def _labels(t):
+    t = t.reshape(-1)
+    if t.dtype != numpy.int32 and t.dtype != numpy.int64:
+        t = t.astype(numpy.int64)
+    return numpy.ascontiguousarray(t)
+
+
+class SoftmaxCrossEntropy(FunctionNode):
+    """Softmax followed by cross entropy against integer labels (or soft targets)."""
+
+    def __init__(self, normalize=True, cache_score=True, class_weight=None,
+                 ignore_label=-1, reduce='mean', soft_target_loss='cross-entropy'):
+        self.normalize = normalize
+        self.cache_score = cache_score
+        self.class_weight = class_weight
+        self.ignore_label = ignore_label
+        self.reduce = reduce
+        self.soft_target_loss = soft_target_loss
+        self.soft_target = False
+        self.y = None
+        self.coeff = None
+
+    @property
+    def label(self):
+        return 'SoftmaxCrossEntropy'
+
+    # -- forward ------------------------------------------------------------------
+
+    def forward_cpu(self, inputs):
+        x, t = inputs
+        self.retain_inputs((0, 1))
+        if _check_inputs(x, t, self.class_weight, self.reduce, self.soft_target_loss):
+            self.soft_target = True
+            return self._soft_forward(numpy, x, t)
+        C = x.shape[1]
+        t1 = _labels(t)
+        count = _k.check_labels(t1, C, self.ignore_label, _NAME)
+        dtype = x.dtype
+        work = numpy.float32 if dtype == numpy.float16 else dtype
+        x2 = _rows(x)
+        if x2.dtype != work:
+            x2 = x2.astype(work)
+        R = x2.shape[0]
+        w = self.class_weight
+        has_w = w is not None
+        w = numpy.ascontiguousarray(backend.CpuDevice().send(w), work) if has_w \
+            else _EMPTY[numpy.dtype(work)]
+        if C >= _WIDE:
+            # many classes: NumPy's vectorized exp beats the scalar loop
+            loss, total = self._forward_wide(x2, t1, w if has_w else None)
+        else:
+            y = numpy.empty_like(x2) if self.cache_score else _EMPTY2[numpy.dtype(work)]
+            loss = numpy.empty(R, work)
+            total = _k.forward(x2, t1, self.ignore_label, w, has_w, y, self.cache_score,
+                               loss)
+            if self.cache_score:
+                self.y = y
+        if self.reduce == 'mean':
+            n = count if self.normalize else x.shape[0]
+            self.coeff = 1.0 / max(n, 1)
+            return numpy.asarray(total * self.coeff, dtype=dtype),
+        return loss.reshape(t.shape).astype(dtype, copy=False),
+
+    def _forward_wide(self, x2, t1, w):
+        R = x2.shape[0]
+        m = x2.max(axis=1, keepdims=True)
+        y = numpy.subtract(x2, m)
+        numpy.exp(y, out=y)
+        s = y.sum(axis=1, keepdims=True)
+        valid = t1 != self.ignore_label
+        tc = numpy.where(valid, t1, 0)
+        rows = numpy.arange(R)
+        lp = x2[rows, tc] - m[:, 0] - numpy.log(s[:, 0])
+        if w is not None:
+            lp *= w[tc]
+        loss = numpy.where(valid, -lp, lp.dtype.type(0))
+        if self.cache_score:
+            y /= s
+            self.y = y
+        return loss, float(loss.sum(dtype=numpy.float64))
+
+    def forward_gpu(self, inputs):
+        x, t = inputs
+        cp = cuda.cupy
+        self.retain_inputs((0, 1))
+        if _check_inputs(x, t, self.class_weight, self.reduce, self.soft_target_loss):
+            self.soft_target = True
+            return self._soft_forward(cp, x, t)
+        C = x.shape[1]
+        count = _check_labels_xp(cp, t, C, self.ignore_label)
+        log_y = _ops.log_softmax_array(x, 1)
+        if self.cache_score:
+            self.y = cp.exp(log_y)
+        n_unit = t.size // max(len(t), 1)
+        has_w = self.class_weight is not None
+        w = cp.asarray(self.class_weight, x.dtype) if has_w else cp.empty(1, x.dtype)
+        loss = _fwd_gpu(t, cp.ascontiguousarray(log_y), w, C, n_unit,
+                        t.dtype.type(self.ignore_label), int(has_w))
+        if self.reduce == 'mean':
+            n = count if self.normalize else x.shape[0]
+            self.coeff = 1.0 / max(n, 1)
+            acc = numpy.float32 if x.dtype == numpy.float16 else x.dtype
+            return (loss.sum(dtype=acc) * self.coeff).astype(x.dtype),
+        return loss.reshape(t.shape),
+
+    def _soft_forward(self, xp, x, t):
+        log_y = _ops.log_softmax_array(x, 1)
+        if self.cache_score:
+            self.y = xp.exp(log_y)
+        if self.soft_target_loss == 'kl-divergence':
+            ret = (t * (xp.log(t + t.dtype.type(1e-7)) - log_y)).sum(axis=1)
+        else:
+            ret = -(t * log_y).sum(axis=1)
+        if self.reduce == 'mean':
+            self.coeff = 1.0 / max(x.size // max(x.shape[1], 1), 1)
+            return xp.asarray(ret.sum() * self.coeff, dtype=x.dtype),
+        return xp.asarray(ret),
+
+    # -- backward -----------------------------------------------------------------
+
+    def backward(self, indexes, grad_outputs):
+        x, t = self.get_retained_inputs()
+        gx = _SoftmaxCrossEntropyGrad(self).apply((x, t, grad_outputs[0]))[0]
+        return gx, None
+
+    def backward_array(self, indexes, grad_outputs):
+        x = self.inputs[0].data
+        t = self.inputs[1].data
+        return _grad_array(self, x, t, grad_outputs[0]), None
+
+
+def _grad_array(f, x, t, gloss):
+    xp = backend.get_array_module(x)
+    if f.soft_target:
+        y = f.y if f.y is not None else xp.exp(_ops.log_softmax_array(x, 1))
+        gx = y * t.sum(axis=1, keepdims=True) - t
+        if f.reduce == 'mean':
+            gx *= gloss * x.dtype.type(f.coeff)
+        else:
+            gx *= xp.expand_dims(gloss, 1)
+        return gx
+    if xp is not numpy:
+        y = f.y if f.y is not None else xp.exp(_ops.log_softmax_array(x, 1))
+        n_unit = t.size // max(len(t), 1)
+        has_w = f.class_weight is not None
+        w = xp.asarray(f.class_weight, x.dtype) if has_w else xp.empty(1, x.dtype)
+        per_sample = f.reduce != 'mean'
+        g = xp.ascontiguousarray(gloss) if per_sample else gloss.reshape(1)
+        coeff = x.dtype.type(1.0 if per_sample else f.coeff)
+        return _bwd_gpu(y, t, w, g, coeff, x.shape[1], n_unit,
+                        t.dtype.type(f.ignore_label), int(has_w), int(per_sample))
+    dtype = x.dtype
+    work = numpy.dtype(numpy.float32 if dtype == numpy.float16 else dtype)
+    t1 = _labels(t)
+    x2 = _rows(x)
+    if x2.dtype != work:
+        x2 = x2.astype(work)
+    has_y = f.y is not None
+    y = f.y if has_y else _EMPTY2[work]
+    has_w = f.class_weight is not None
+    w = numpy.ascontiguousarray(f.class_weight, work) if has_w else _EMPTY[work]
+    if f.reduce == 'mean':
+        scale = float(gloss) * f.coeff
+        g1 = _EMPTY[work]
+        has_g = False
+    else:
+        scale = 1.0
+        g1 = numpy.ascontiguousarray(gloss.reshape(-1), work)
+        has_g = True
+    gx2 = numpy.empty(x2.shape, work)
+    _k.backward(x2, y, has_y, t1, f.ignore_label, w, has_w, scale, g1, has_g, gx2)
+    gx = _unrows(gx2, x.shape)
+    if gx.dtype != dtype:
+        gx = gx.astype(dtype)
+    return gx
+
+
+class _SoftmaxCrossEntropyGrad(FunctionNode):
+    """Gradient of :class:`SoftmaxCrossEntropy` w.r.t. ``x`` (not differentiable)."""
+
+    def __init__(self, fwd):
+        self.fwd = fwd
+
+    def forward(self, inputs):
+        x, t, gloss = inputs
+        return _grad_array(self.fwd, x, t, gloss),
+
+    def backward(self, indexes, grad_outputs):
+        raise RuntimeError(
+            "F.softmax_cross_entropy was called with 'enable_double_backprop=False' "
+            'argument, but double-backprop is actually being performed. Please '
+            "specify 'enable_double_backprop=True' explicitly.")
+
+
+def _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
+                         soft_target_loss):
+    x = _ops.as_var(x)
+    t = _ops.array_of(t)
+    xp = backend.get_array_module(x.array)
+    if _check_inputs(x.array, t, class_weight, reduce, soft_target_loss):
+        log_y = _ops.log_softmax(x, 1)
+        if soft_target_loss == 'kl-divergence':
+            ret = _ops.sum(t * (xp.log(t + t.dtype.type(1e-7)) - log_y), axis=1)
+        else:
+            ret = -_ops.sum(log_y * t, axis=1)
+        if reduce == 'mean':
+            return _ops.sum(ret) * (1.0 / max(x.size // max(x.shape[1], 1), 1))
+        return ret
+    C = x.shape[1]
+    if xp is numpy:
+        count = _k.check_labels(_labels(t), C, ignore_label, _NAME)
+    else:
+        count = _check_labels_xp(xp, t, C, ignore_label)
+    loss = -_ops.log_softmax(x, 1)
+    valid = t != ignore_label
+    tc = xp.where(valid, t, 0)
+    coef = valid.astype(x.dtype)
+    if class_weight is not None:
+        coef = coef * xp.asarray(class_weight, x.dtype)[tc]
+    if x.ndim > 2:
+        loss = _core.transpose(loss, (0,) + tuple(range(2, x.ndim)) + (1,))
+    loss = _core.reshape(loss, (-1, C))
+    flat_t = tc.reshape(-1)
+    loss = _core.get_item(loss, (xp.arange(flat_t.size), flat_t))
+    loss = _core.reshape(loss, t.shape) * coef
+    if reduce == 'mean':
+        n = count if normalize else x.shape[0]
+        return _ops.sum(loss) * (1.0 / max(n, 1))
+    return loss
+
+
+def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
+                          ignore_label=-1, reduce='mean', enable_double_backprop=False,
+                          soft_target_loss='cross-entropy'):
+    """Cross entropy loss of softmax-normalized scores (``F.softmax_cross_entropy``).
+
+    For integer labels the loss of sample ``n`` (and position ``d`` for inputs of more
+    than 2 dimensions, where the softmax runs along axis 1) is
+    ``-class_weight[t] * log_softmax(x)[n, t, d]``; with ``reduce='mean'`` they are
+    summed and divided by the number of non-ignored labels (``normalize=True``) or by
+    the batch size (``normalize=False``).
+
+    When ``t`` is a float array of the same shape as ``x`` it is a soft target: the
+    loss is ``-sum_c t_c log_softmax(x)_c`` (``'cross-entropy'``) or
+    ``sum_c t_c (log(t_c + 1e-7) - log_softmax(x)_c)`` (``'kl-divergence'``),
+    averaged over all positions with ``reduce='mean'``.
+
+    Args:
+        x (Variable or array): scores of shape ``(N, C, d1, ...)``, float16/32/64.
+        t (Variable or array): int labels of shape ``(N, d1, ...)`` with values in
+            ``[0, C)`` or ``ignore_label``; or a soft target shaped like ``x``.
+        normalize (bool): divide by the number of valid labels instead of ``N``.
+        cache_score (bool): keep ``softmax(x)`` for backward (faster, more memory).
+        class_weight (array or None): ``(C,)`` constant weight of each class.
+        ignore_label (int): label value to ignore (its loss is 0).
+        reduce (str): ``'mean'`` (a scalar) or ``'no'`` (the loss per label).
+        enable_double_backprop (bool): build the loss from differentiable pieces so
+            that it can be differentiated twice (slower).
+        soft_target_loss (str): ``'cross-entropy'`` or ``'kl-divergence'``.
+
+    Returns:
+        Variable: a scalar (``reduce='mean'``) or an array of ``t``'s shape.
+
+    Raises:
+        InvalidType: on wrong dtypes or shapes; ValueError: on labels out of range or
+            invalid options.
+
+    >>> import numpy, kusari.functions as F
+    >>> x = numpy.array([[-1, 0, 1, 2], [2, 0, 1, -1]], numpy.float32)
+    >>> t = numpy.array([3, 0], numpy.int32)
+    >>> y = F.softmax_cross_entropy(x, t)
+    >>> round(float(y.array), 6)
+    0.44019
+    >>> F.softmax_cross_entropy(x, t, reduce='no').shape
+    (2,)
+    """
+    _check_options(class_weight, reduce, soft_target_loss)
+    if enable_double_backprop:
+        return _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
+                                    soft_target_loss)
+    f = SoftmaxCrossEntropy(normalize, cache_score, class_weight, ignore_label, reduce,
+                            soft_target_loss)
+    return f.apply((x, t))[0]

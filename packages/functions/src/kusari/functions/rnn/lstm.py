@@ -1,0 +1,298 @@
+"""The LSTM cell (``F.lstm``)."""
+import numpy
+
+from kusari import _core
+from kusari._core import FunctionNode
+from kusari.backends import cuda
+from kusari.functions.rnn import _lstm_kernels as _k
+from kusari.functions.util import _ops
+
+_NAME = 'lstm'
+_ndarray = numpy.ndarray
+_FAST = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
+
+_PREAMBLE = '''
+template <typename T> __device__ T lstm_sigmoid(T x) { return T(1) / (T(1) + exp(-x)); }
+template <typename T> __device__ T lstm_grad_sigmoid(T y) { return y * (T(1) - y); }
+template <typename T> __device__ T lstm_grad_tanh(T y) { return T(1) - y * y; }
+'''
+
+_fwd_gpu = cuda.elementwise(
+    'T c_prev, T a_in, T i_in, T f_in, T o_in', 'T c, T h',
+    '''
+    T a = tanh(a_in);
+    T i_ = lstm_sigmoid(i_in);
+    T f = lstm_sigmoid(f_in);
+    T o = lstm_sigmoid(o_in);
+    c = a * i_ + f * c_prev;
+    h = o * tanh(c);
+    ''',
+    'kusari_lstm_fwd', preamble=_PREAMBLE)
+
+_bwd_gpu = cuda.elementwise(
+    'T c_prev, T a_in, T i_in, T f_in, T o_in, T c, T gc, T gh',
+    'T gc_prev, T ga, T gi, T gf, T go',
+    '''
+    T a = tanh(a_in);
+    T i_ = lstm_sigmoid(i_in);
+    T f = lstm_sigmoid(f_in);
+    T o = lstm_sigmoid(o_in);
+    T co = tanh(c);
+    T gct = gh * o * lstm_grad_tanh(co) + gc;
+    ga = gct * i_ * lstm_grad_tanh(a);
+    gi = gct * a * lstm_grad_sigmoid(i_);
+    gf = gct * c_prev * lstm_grad_sigmoid(f);
+    go = gh * co * lstm_grad_sigmoid(o);
+    gc_prev = gct * f;
+    ''',
+    'kusari_lstm_bwd', preamble=_PREAMBLE)
+
+
+_SCALES = {}
+
+
+def _gate_scale(n, dtype):
+    key = (n, dtype)
+    s = _SCALES.get(key)
+    if s is None:
+        s = numpy.full(n, 0.5, dtype)
+        s[0::4] = 1
+        _SCALES[key] = s
+    return s
+
+
+def _check(c_prev, x):
+    if c_prev.dtype.kind != 'f' or x.dtype != c_prev.dtype:
+        raise _ops.invalid(_NAME, 'c_prev.dtype == x.dtype (float)',
+                           '%s, %s' % (c_prev.dtype, x.dtype))
+    if x.ndim < 2 or c_prev.ndim != x.ndim:
+        raise _ops.invalid(_NAME, 'c_prev.ndim == x.ndim >= 2',
+                           '%d, %d' % (c_prev.ndim, x.ndim))
+    if x.shape[0] > c_prev.shape[0]:
+        raise _ops.invalid(_NAME, 'x.shape[0] <= c_prev.shape[0]',
+                           '%d > %d' % (x.shape[0], c_prev.shape[0]))
+    if x.shape[1] != 4 * c_prev.shape[1] or x.shape[2:] != c_prev.shape[2:]:
+        raise _ops.invalid(_NAME, 'x.shape[1] == 4 * c_prev.shape[1] and '
+                           'x.shape[2:] == c_prev.shape[2:]',
+                           'x.shape = %s, c_prev.shape = %s' % (x.shape, c_prev.shape))
+
+
+def _gates(x):
+    """The four gate pre-activations (a, i, f, o) as views of x."""
+    B = x.shape[0]
+    r = x.reshape((B, x.shape[1] // 4, 4) + x.shape[2:])
+    return [r[:, :, k] for k in range(4)]
+
+
+def _sigmoid(xp, v):
+    half = v.dtype.type(0.5)
+    return xp.tanh(v * half) * half + half
+
+
+def _forward_xp(xp, c_prev, x):
+    B = x.shape[0]
+    a, i, f, o = _gates(x)
+    a = xp.tanh(a)
+    i = _sigmoid(xp, i)
+    f = _sigmoid(xp, f)
+    o = _sigmoid(xp, o)
+    c_next = xp.empty_like(c_prev)
+    c = a * i + f * c_prev[:B]
+    c_next[:B] = c
+    c_next[B:] = c_prev[B:]
+    return c_next, o * xp.tanh(c)
+
+
+def _backward_xp(xp, c_prev, x, c_next, gc, gh):
+    B = x.shape[0]
+    a, i, f, o = _gates(x)
+    a = xp.tanh(a)
+    i = _sigmoid(xp, i)
+    f = _sigmoid(xp, f)
+    o = _sigmoid(xp, o)
+    co = xp.tanh(c_next[:B])
+    gc_prev = xp.empty_like(c_prev)
+    if gh is None:
+        gh = xp.zeros_like(co)
+    gct = gh * o * (1 - co * co)
+    if gc is not None:
+        gct += gc[:B]
+        gc_prev[B:] = gc[B:]
+    else:
+        gc_prev[B:] = 0
+    gx = xp.empty_like(x)
+    g = _gates(gx)
+    g[0][...] = gct * i * (1 - a * a)
+    g[1][...] = gct * a * i * (1 - i)
+    g[2][...] = gct * c_prev[:B] * f * (1 - f)
+    g[3][...] = gh * co * o * (1 - o)
+    gc_prev[:B] = gct * f
+    return gc_prev, gx
+
+
+class LSTM(FunctionNode):
+    """The LSTM cell: inputs ``(c_prev, x)``, outputs ``(c, h)``."""
+
+    @property
+    def label(self):
+        return 'LSTM'
+
+    def forward(self, inputs):
+        c_prev, x = inputs
+        _check(c_prev, x)
+        self.retain_inputs((0, 1))
+        self.retain_outputs((0,))
+        if type(x) is _ndarray:
+            if x.ndim == 2 and x.dtype in _FAST:
+                c_prev = numpy.ascontiguousarray(c_prev)
+                # NumPy's vectorized tanh for all gates at once, the rest in Cython
+                act = numpy.multiply(x, _gate_scale(x.shape[1], x.dtype), order='C')
+                numpy.tanh(act, out=act)
+                c_next = numpy.empty_like(c_prev)
+                _k.combine(c_prev, act, c_next)
+                co = numpy.tanh(c_next[:x.shape[0]])
+                self._act = act
+                self._co = co.copy()
+                _k.output(act, co)
+                return c_next, co
+            return _forward_xp(numpy, c_prev, x)
+        cp = cuda.cupy
+        B = x.shape[0]
+        a, i, f, o = _gates(x)
+        c_next = cp.empty_like(c_prev)
+        c_next[B:] = c_prev[B:]
+        h = cp.empty((B,) + c_prev.shape[1:], x.dtype)
+        _fwd_gpu(c_prev[:B], a, i, f, o, c_next[:B], h)
+        return c_next, h
+
+    def backward_array(self, indexes, grad_outputs):
+        c_prev = self.inputs[0].data
+        gc, gh = grad_outputs
+        act = self.__dict__.get('_act')
+        if act is not None:
+            c_prev = numpy.ascontiguousarray(c_prev)
+            gc_prev = numpy.empty_like(c_prev)
+            gx = numpy.empty_like(act)
+            has_gc = gc is not None
+            has_gh = gh is not None
+            gc_a = numpy.ascontiguousarray(gc) if has_gc else c_prev
+            gh_a = numpy.ascontiguousarray(gh) if has_gh else self._co
+            _k.backward_act(c_prev, act, self._co, gc_a, has_gc, gh_a, has_gh, gc_prev, gx)
+            return gc_prev, gx
+        x = self.inputs[1].data
+        c_next = self._retained_c()
+        return _lstm_grad_arrays(c_prev, x, c_next, gc, gh)
+
+    def _retained_c(self):
+        return self.get_retained_output_arrays()[0]
+
+    def backward(self, indexes, grad_outputs):
+        c_prev, x = self.get_retained_inputs()
+        gc, gh = grad_outputs
+        return _lstm_grad_vars(c_prev, x, gc, gh)
+
+
+def _lstm_grad_arrays(c_prev, x, c_next, gc, gh):
+    if type(x) is _ndarray:
+        if x.ndim == 2 and x.dtype in _FAST:
+            c_prev = numpy.ascontiguousarray(c_prev)
+            x = numpy.ascontiguousarray(x)
+            c_next = numpy.ascontiguousarray(c_next)
+            gc_prev = numpy.empty_like(c_prev)
+            gx = numpy.empty_like(x)
+            has_gc = gc is not None
+            has_gh = gh is not None
+            gc_a = numpy.ascontiguousarray(gc) if has_gc else c_prev
+            gh_a = numpy.ascontiguousarray(gh) if has_gh else c_prev
+            _k.backward(c_prev, x, c_next, gc_a, has_gc, gh_a, has_gh, gc_prev, gx)
+            return gc_prev, gx
+        return _backward_xp(numpy, c_prev, x, c_next, gc, gh)
+    cp = cuda.cupy
+    B = x.shape[0]
+    a, i, f, o = _gates(x)
+    gc_prev = cp.empty_like(c_prev)
+    if gc is None:
+        gc = cp.zeros_like(c_prev)
+    gc_prev[B:] = gc[B:]
+    if gh is None:
+        gh = cp.zeros((B,) + c_prev.shape[1:], x.dtype)
+    gx = cp.empty_like(x)
+    ga, gi, gf, go = _gates(gx)
+    _bwd_gpu(c_prev[:B], a, i, f, o, c_next[:B], gc[:B], gh, gc_prev[:B], ga, gi, gf, go)
+    return gc_prev, gx
+
+
+def _lstm_grad_vars(c_prev, x, gc, gh):
+    """The gradients of the cell written with differentiable nodes."""
+    B = x.shape[0]
+    Bc = c_prev.shape[0]
+    xp = cuda.get_array_module(x.array)
+    r = _core.reshape(x, (B, x.shape[1] // 4, 4) + x.shape[2:])
+    pre = [_core.get_item(r, (slice(None), slice(None), k)) for k in range(4)]
+    a = _ops.tanh(pre[0])
+    i = _ops.sigmoid(pre[1])
+    f = _ops.sigmoid(pre[2])
+    o = _ops.sigmoid(pre[3])
+    cp_b = _core.get_item(c_prev, slice(0, B)) if Bc > B else c_prev
+    c = a * i + f * cp_b
+    co = _ops.tanh(c)
+    if gh is None:
+        gh = _core.as_variable(xp.zeros(co.shape, co.dtype))
+    gc_b = None
+    gc_rest = None
+    if gc is not None:
+        if Bc > B:
+            gc_b = _core.get_item(gc, slice(0, B))
+            gc_rest = _core.get_item(gc, slice(B, None))
+        else:
+            gc_b = gc
+    gct = gh * o * (1 - co * co)
+    if gc_b is not None:
+        gct = gct + gc_b
+    ga = gct * i * (1 - a * a)
+    gi = gct * a * (i * (1 - i))
+    gf = gct * cp_b * (f * (1 - f))
+    go = gh * co * (o * (1 - o))
+    gx = _core.reshape(_ops.stack([ga, gi, gf, go], axis=2), x.shape)
+    gc_prev = gct * f
+    if Bc > B:
+        if gc_rest is None:
+            gc_rest = _core.as_variable(
+                xp.zeros((Bc - B,) + c_prev.shape[1:], c_prev.dtype))
+        gc_prev = _ops.concat([gc_prev, gc_rest], axis=0)
+    return gc_prev, gx
+
+
+def lstm(c_prev, x):
+    """Long short-term memory cell (``F.lstm``).
+
+    The input ``x`` holds the pre-activations of the four gates with Chainer's
+    interleaved layout: viewed as ``(B, U, 4, ...)``, index 0..3 of axis 2 are
+    ``a`` (cell input), ``i`` (input gate), ``f`` (forget gate) and ``o`` (output
+    gate).  Then::
+
+        c = tanh(a) * sigmoid(i) + sigmoid(f) * c_prev
+        h = sigmoid(o) * tanh(c)
+
+    ``c_prev`` may have more rows than ``x`` (sequences that ended earlier): the
+    extra rows of ``c_prev`` are copied to ``c`` unchanged and ``h`` has ``B`` rows.
+
+    Args:
+        c_prev (Variable or array): ``(Bc, U, ...)`` previous cell state, float.
+        x (Variable or array): ``(B, 4U, ...)`` gate pre-activations, ``B <= Bc``,
+            same dtype.
+
+    Returns:
+        tuple: ``(c, h)``: the new cell state ``(Bc, U, ...)`` and the output
+        ``(B, U, ...)``.
+
+    >>> import numpy, kusari.functions as F
+    >>> c_prev = numpy.zeros((1, 2), numpy.float32)
+    >>> x = numpy.zeros((1, 8), numpy.float32)
+    >>> c, h = F.lstm(c_prev, x)
+    >>> c.shape, h.shape
+    ((1, 2), (1, 2))
+    >>> float(c.array[0, 0]), float(h.array[0, 0])
+    (0.0, 0.0)
+    """
+    return LSTM().apply((c_prev, x))
