@@ -62,6 +62,20 @@ def _scalar(a, value):
 
 # ---- absolute, add, identity --------------------------------------------------------
 
+class Absolute(UnaryElementwise):
+    """``|x|``; the gradient is ``sign(x) * gy`` (0 at 0)."""
+    name = 'absolute'
+
+    def compute(self, xp, x):
+        return xp.abs(x)
+
+    def grad(self, x, y, gy):
+        return gy * _common.force_array(backend.get_array_module(x).sign(x.array))
+
+    def grad_array(self, xp, x, y, gy):
+        return gy * xp.sign(x)
+
+
 def absolute(x):
     """Elementwise absolute value ``|x|``; the gradient at 0 is 0.
 
@@ -76,9 +90,7 @@ def absolute(x):
     >>> F.absolute(numpy.array([-1.5, 0., 2.], numpy.float32)).array
     array([1.5, 0. , 2. ], dtype=float32)
     """
-    v = _core.as_variable(x)
-    _common.check_float('absolute', v.array)
-    return _core.Absolute().apply((v,))[0]
+    return Absolute().apply((x,))[0]
 
 
 class MultiAdd(function_node.FunctionNode):
@@ -118,7 +130,8 @@ class MultiAdd(function_node.FunctionNode):
             if g.shape != shape:
                 lead = g.ndim - len(shape)
                 axes = tuple(range(lead)) + tuple(
-                    lead + k for k, s in enumerate(shape) if s == 1 and g.shape[lead + k] != 1)
+                    lead + k for k, s in enumerate(shape)
+                    if s == 1 and g.shape[lead + k] != 1)
                 g = g.sum(axis=axes, keepdims=True).reshape(shape)
             ret.append(g)
         return tuple(ret)

@@ -1,0 +1,103 @@
+"""Array-level convolution arithmetic shared by the convolution, deconvolution and
+weight-gradient function nodes (im2col + one batched GEMM per direction).
+
+Shapes (``d`` spatial dimensions, ``G`` groups):
+
+* convolution: ``x (N, C, *in)``, ``W (OC, C/G, *k)`` -> ``y (N, OC, *out)``
+* transposed convolution (``conv_transpose``): ``y (N, OC, *out)``,
+  ``W (OC, C/G, *k)`` -> ``x (N, C, *in)`` (the adjoint of the convolution in ``x``)
+* weight gradient: ``col(x)``, ``gy (N, OC, *out)`` -> ``gW (OC, C/G, *k)``
+"""
+import numpy
+
+from kusari import backend
+from kusari.functions.connection import _im2col
+from kusari.functions.connection._util import prod, work_dtype
+
+
+def _gy_t(gy, wd):
+    # (N, OC, *out) -> a contiguous (OC, N * P) matrix in the work dtype
+    n, oc = gy.shape[:2]
+    xp = backend.get_array_module(gy)
+    t = gy.reshape(n, oc, -1).transpose(1, 0, 2)
+    return xp.ascontiguousarray(t, dtype=wd).reshape(oc, -1)
+
+
+def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
+    """Convolution of ``x`` with ``W`` (plus ``b``); returns ``(y, col)``.
+
+    ``col`` is the patch matrix in the (C, *k, N, *out) layout (see
+    :func:`_im2col.im2col` with ``cn=True``): one GEMM covers the whole batch.
+    """
+    xp = backend.get_array_module(x)
+    d = x.ndim - 2
+    ksize = tuple(W.shape[2:])
+    col = _im2col.im2col(x, ksize, stride, pad, cover_all, dilate, outs, cn=True)
+    n, c = x.shape[:2]
+    oc = W.shape[0]
+    outs = tuple(col.shape[2 + d:])
+    p = prod(outs)
+    kk = prod(ksize)
+    wd = work_dtype(x.dtype)
+    colw = col if col.dtype == wd else col.astype(wd)
+    Ww = W if W.dtype == wd else W.astype(wd)
+    g = groups
+    if g == 1:
+        t = xp.matmul(Ww.reshape(oc, c * kk), colw.reshape(c * kk, n * p))
+    else:
+        t = xp.matmul(Ww.reshape(g, oc // g, (c // g) * kk),
+                      colw.reshape(g, (c // g) * kk, n * p))
+    t = t.reshape(oc, n, p).transpose(1, 0, 2)
+    y = xp.empty((n, oc, p), dtype=x.dtype)
+    if b is not None:
+        xp.add(t, b.reshape(1, oc, 1), out=y, casting='unsafe')
+    else:
+        y[...] = t
+    return y.reshape((n, oc) + outs), col
+
+
+def conv_transpose(gy, W, stride, pad, dilate, groups, dims):
+    """Adjoint of the convolution with ``W`` in its input: (N, OC, *out) -> (N, C, *dims)."""
+    xp = backend.get_array_module(gy)
+    ksize = tuple(W.shape[2:])
+    n, oc = gy.shape[:2]
+    outs = tuple(gy.shape[2:])
+    g = groups
+    c = W.shape[1] * g
+    kk = prod(ksize)
+    wd = work_dtype(gy.dtype)
+    gyt = _gy_t(gy, wd)
+    Ww = W if W.dtype == wd else W.astype(wd)
+    if g == 1:
+        gcol = xp.matmul(Ww.reshape(oc, c * kk).T, gyt)
+    else:
+        Wr = Ww.reshape(g, oc // g, (c // g) * kk).transpose(0, 2, 1)
+        gcol = xp.matmul(Wr, gyt.reshape(g, oc // g, -1))
+    gcol = gcol.reshape((c,) + ksize + (n,) + outs)
+    gx = _im2col.col2im(gcol, stride, pad, tuple(dims), dilate, cn=True)
+    if gx.dtype != gy.dtype:
+        gx = gx.astype(gy.dtype)
+    return gx
+
+
+def conv_grad_w(col, gy, groups, w_dtype):
+    """Weight gradient from the patches ``col`` ((C, *k, N, *out) layout) and ``gy``."""
+    xp = backend.get_array_module(gy)
+    d = gy.ndim - 2
+    c = col.shape[0]
+    ksize = tuple(col.shape[1:1 + d])
+    oc = gy.shape[1]
+    kk = prod(ksize)
+    g = groups
+    wd = work_dtype(numpy.result_type(gy.dtype, w_dtype))
+    colw = col if col.dtype == wd else col.astype(wd)
+    gyt = _gy_t(gy, wd)
+    if g == 1:
+        gW = xp.matmul(gyt, colw.reshape(c * kk, -1).T)
+    else:
+        gW = xp.matmul(gyt.reshape(g, oc // g, -1),
+                       colw.reshape(g, (c // g) * kk, -1).transpose(0, 2, 1))
+    gW = gW.reshape((oc, c // g) + ksize)
+    if gW.dtype != w_dtype:
+        gW = gW.astype(w_dtype)
+    return gW

@@ -1,0 +1,155 @@
+"""Embedding lookup (``F.embed_id``)."""
+import numpy
+
+from kusari import _core
+from kusari import backend
+from kusari.backends import cuda
+from kusari.functions.connection import _conv_kernels
+from kusari.functions.connection._util import check_float, invalid
+
+_embed_grad_gpu = cuda.elementwise(
+    'T gy, raw S ids, int32 m, S ignore, bool has_ignore',
+    'raw T gW',
+    '''
+    int row = i / m;
+    int col = i - row * m;
+    S id = ids[row];
+    if (!has_ignore || id != ignore) {
+        atomicAdd(&gW[id * m + col], gy);
+    }
+    ''',
+    'kusari_embed_id_grad')
+
+
+def _check_ids(x, n_vocab, ignore_label):
+    xp = backend.get_array_module(x)
+    if x.size == 0:
+        return
+    valid = (x >= 0) & (x < n_vocab)
+    if ignore_label is not None:
+        valid |= x == ignore_label
+    if not bool(valid.all()):
+        bad = x[~valid]
+        first = int(bad.ravel()[0]) if xp is numpy else int(bad.ravel()[0].get())
+        raise ValueError(
+            'embed_id: each id must satisfy 0 <= x < len(W) == %d (or equal '
+            'ignore_label=%r); got %d' % (n_vocab, ignore_label, first))
+
+
+def _scatter(x, gy, w_shape, w_dtype, ignore_label):
+    """``gW[x[i]] += gy[i]`` over all ``i`` (ids were validated in forward)."""
+    xp = backend.get_array_module(gy)
+    m = w_shape[1]
+    ids = x.reshape(-1)
+    g2 = gy.reshape(-1, m)
+    if xp is numpy:
+        work = numpy.float32 if w_dtype == numpy.float16 else w_dtype
+        gW = numpy.zeros(w_shape, dtype=work)
+        if ids.dtype != numpy.int32 and ids.dtype != numpy.int64:
+            ids = ids.astype(numpy.int64)
+        ids = numpy.ascontiguousarray(ids)
+        g2 = numpy.ascontiguousarray(g2, dtype=work)
+        has = ignore_label is not None
+        _conv_kernels.embed_grad(ids, g2, gW, int(ignore_label) if has else 0, has)
+        return gW.astype(w_dtype, copy=False)
+    gW = xp.zeros(w_shape, dtype=w_dtype)
+    g2 = xp.ascontiguousarray(g2, dtype=w_dtype)
+    if w_dtype == numpy.float16:
+        import cupyx
+        if ignore_label is not None:
+            mask = ids != ignore_label
+            cupyx.scatter_add(gW, ids[mask], g2[mask])
+        else:
+            cupyx.scatter_add(gW, ids, g2)
+    else:
+        ids = xp.ascontiguousarray(ids)
+        ign = ids.dtype.type(ignore_label if ignore_label is not None else 0)
+        _embed_grad_gpu(g2, ids, m, ign, ignore_label is not None, gW)
+    return gW
+
+
+class EmbedIDFunction(_core.FunctionNode):
+    """``y[...] = W[x[...]]`` (rows of ``ignore_label`` are zero)."""
+
+    def __init__(self, ignore_label=None):
+        self.ignore_label = ignore_label
+
+    @property
+    def label(self):
+        return 'EmbedIDFunction'
+
+    def forward(self, inputs):
+        label = self.label
+        if len(inputs) != 2:
+            invalid(label, 'in_types.size() == 2', 'in_types.size() == %d' % len(inputs))
+        x, W = inputs
+        if x.dtype.kind != 'i':
+            invalid(label, 'x.dtype.kind == i', '%s != i' % x.dtype.kind)
+        check_float(label, 'W', W)
+        if W.ndim != 2:
+            invalid(label, 'W.ndim == 2', '%d != 2' % W.ndim)
+        _check_ids(x, W.shape[0], self.ignore_label)
+        self.retain_inputs((0,))
+        self._w_shape = W.shape
+        self._w_dtype = W.dtype
+        xp = backend.get_array_module(x)
+        if self.ignore_label is None:
+            return W.take(x, axis=0),
+        mask = x == self.ignore_label
+        y = W.take(xp.where(mask, 0, x), axis=0)
+        y[mask] = 0
+        return y,
+
+    def backward_array(self, indexes, grad_outputs):
+        x = self.inputs[0].data
+        return None, _scatter(x, grad_outputs[0], self._w_shape, self._w_dtype,
+                              self.ignore_label)
+
+    def backward(self, indexes, grad_outputs):
+        x, = self.get_retained_inputs()
+        f = EmbedIDGrad(self._w_shape, self._w_dtype, self.ignore_label)
+        return None, f.apply((x, grad_outputs[0]))[0]
+
+
+class EmbedIDGrad(_core.FunctionNode):
+    """Gradient of :class:`EmbedIDFunction` in ``W``: scatter-add of ``gy`` rows."""
+
+    def __init__(self, w_shape, w_dtype, ignore_label=None):
+        self.w_shape = tuple(w_shape)
+        self.w_dtype = numpy.dtype(w_dtype)
+        self.ignore_label = ignore_label
+
+    def forward(self, inputs):
+        x, gy = inputs
+        self.retain_inputs((0,))
+        return _scatter(x, gy, self.w_shape, self.w_dtype, self.ignore_label),
+
+    def backward(self, indexes, grad_outputs):
+        x, = self.get_retained_inputs()
+        return None, embed_id(x, grad_outputs[0], self.ignore_label)
+
+
+def embed_id(x, W, ignore_label=None):
+    """Efficient linear function for one-hot input: the rows of ``W`` at ``x``.
+
+    ``y[i_1, ..., i_n, :] = W[x[i_1, ..., i_n], :]``; where ``x`` equals
+    ``ignore_label`` the row is zero (and no gradient flows).  The weight gradient is
+    a scatter-add (a Cython kernel on the CPU).
+
+    Args:
+        x (Variable or array): integer ids of any shape; each must be in
+            ``[0, n_vocab)`` or equal ``ignore_label`` (else ValueError).
+        W (Variable or array): embedding matrix of shape ``(n_vocab, n_units)``.
+        ignore_label (int or None): id whose output is zero.
+
+    Returns:
+        Variable: array of shape ``x.shape + (n_units,)``.
+
+    >>> import numpy, kusari.functions as F
+    >>> W = numpy.array([[0., 0.], [1., 1.], [2., 2.]], numpy.float32)
+    >>> F.embed_id(numpy.array([2, -1, 1], numpy.int32), W, ignore_label=-1).array
+    array([[2., 2.],
+           [0., 0.],
+           [1., 1.]], dtype=float32)
+    """
+    return EmbedIDFunction(ignore_label).apply((x, W))[0]
