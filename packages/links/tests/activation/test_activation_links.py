@@ -29,7 +29,7 @@ def test_maxout_forward_backward(dtype):
     lt.require_F('linear', 'maxout')
     rng = numpy.random.RandomState(0)
     with kusari.using_config('dtype', dtype):
-        link = L.Maxout(3, 2, 4, initial_bias=initializers.Uniform(1))
+        link = L.Maxout(3, 2, 4, initial_bias=rng.uniform(-1, 1, 8).astype(dtype))
     x = rng.uniform(-1, 1, (5, 3)).astype(dtype)
     h = x @ link.linear.W.array.T + link.linear.b.array
     numpy.testing.assert_allclose(link(x).array, h.reshape(5, 2, 4).max(2),

@@ -81,9 +81,9 @@ def test_inceptionbn(pooltype):
     x = numpy.random.RandomState(2).uniform(-1, 1, (3, 2, 4, 4)).astype(numpy.float32)
     link = L.InceptionBN(2, 1, 2, 2, 2, 3, pooltype, proj_pool=2)
     names = sorted(n for n, _ in link.namedlinks(skipself=True))
-    assert names == ['/conv1', '/conv1n', '/conv33a', '/conv33an', '/conv33b',
-                     '/conv33bn', '/conv3', '/conv3n', '/poolp', '/poolpn', '/proj3',
-                     '/proj33', '/proj33n', '/proj3n']
+    assert names == sorted(['/conv1', '/conv1n', '/conv33a', '/conv33an', '/conv33b',
+                            '/conv33bn', '/conv3', '/conv3n', '/poolp', '/poolpn',
+                            '/proj3', '/proj33', '/proj33n', '/proj3n'])
     assert link.conv1.b is None
     y = link(x)
     assert y.shape == (3, 1 + 2 + 3 + 2, 4, 4)
