@@ -27,9 +27,12 @@ def _extensions():
 
 
 setup(
+    # compile the extensions in parallel (CI machines have 2 cores)
+    options={"build_ext": {"parallel": os.cpu_count() or 1}},
     ext_modules=cythonize(
         _extensions(),
         compiler_directives={"language_level": "3", "embedsignature": True},
         include_path=[SRC],
+        nthreads=os.cpu_count() or 1,
     ),
 )

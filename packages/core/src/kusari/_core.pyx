@@ -1928,9 +1928,22 @@ cdef inline object _var_sum_to(gx, tuple shape):
     return _sum_to_array(gx, shape)
 
 
+cdef dict _const_cache = {}
+
+
 cdef object _scalar_like(value, x):
     # A Python or NumPy scalar cast to x's dtype, as Chainer's constant operations do.
-    return x.dtype.type(value)
+    # Casting costs more than the tiny operations it feeds, and loops apply the same
+    # constants again and again, so the casts are cached.
+    dt = x.dtype
+    key = (value, dt)
+    r = _const_cache.get(key)
+    if r is None:
+        r = dt.type(value)
+        if len(_const_cache) > 4096:
+            _const_cache.clear()
+        _const_cache[key] = r
+    return r
 
 
 cdef inline bint _is_scalar(x):

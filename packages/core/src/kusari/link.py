@@ -145,6 +145,58 @@ def _check_copy_mode(mode):
             'But {!r} was given.'.format(mode))
 
 
+
+class _NameSet(set):
+    """A set of attribute names that caches its sorted order.
+
+    Traversals (``params``, ``namedparams``, ``links`` ...) run on every training
+    step and visit names in sorted order; sorting again each time showed up in
+    profiles, so the order is kept until the set changes.
+    """
+
+    __slots__ = ('_order',)
+
+    def __init__(self, *args):
+        super().__init__(*args)
+        self._order = None
+
+    def add(self, name):
+        if name not in self:
+            set.add(self, name)
+            self._order = None
+
+    def discard(self, name):
+        if name in self:
+            set.discard(self, name)
+            self._order = None
+
+    def remove(self, name):
+        set.remove(self, name)
+        self._order = None
+
+    def clear(self):
+        set.clear(self)
+        self._order = None
+
+    def update(self, *others):
+        set.update(self, *others)
+        self._order = None
+
+    def sorted(self):
+        order = self._order
+        if order is None:
+            order = self._order = tuple(sorted(self))
+        return order
+
+
+_mixin_call = {}
+
+
+def _sorted_names(names):
+    if type(names) is _NameSet:
+        return names.sorted()
+    return sorted(names)
+
 def _indent_children(pairs):
     # Format ``(label, obj)`` pairs as Chainer's nested repr: one indented
     # "(label): repr," block per child, preceded by a newline when non-empty.
@@ -196,7 +248,7 @@ class Link:
 
     def __init__(self, **params):
         self._device = backend.CpuDevice()
-        self._params = set()
+        self._params = _NameSet()
         self._persistent = set()
         self._within_init_scope = False
         self.name = None
@@ -336,7 +388,7 @@ class Link:
             self._within_init_scope = old_flag
 
     def __setattr__(self, name, value):
-        if self.within_init_scope and isinstance(value, kusari.Parameter):
+        if isinstance(value, kusari.Parameter) and self.within_init_scope:
             value.name = name
             self._params.add(name)
             self._persistent.discard(name)
@@ -429,7 +481,7 @@ class Link:
         cls = type(self)
         ret = cls.__new__(cls)
         ret.__dict__.update(self.__dict__)
-        ret._params = set(self._params)
+        ret._params = _NameSet(self._params)
         ret._persistent = set(self._persistent)
         ret.name = None
         d = ret.__dict__
@@ -537,7 +589,7 @@ class Link:
 
         """
         d = self.__dict__
-        for name in sorted(self._params):
+        for name in _sorted_names(self._params):
             if include_uninit or d[name].array is not None:
                 yield d[name]
 
@@ -554,7 +606,7 @@ class Link:
 
         """
         d = self.__dict__
-        for name in sorted(self._params):
+        for name in _sorted_names(self._params):
             if include_uninit or d[name].array is not None:
                 yield '/' + name, d[name]
 
@@ -716,7 +768,7 @@ class Link:
 
         """
         d = self.__dict__
-        for name in sorted(self._params):
+        for name in _sorted_names(self._params):
             param = d[name]
             data = serializer(name, param.array)
             if param.array is None and data is not None:
@@ -729,16 +781,23 @@ class Link:
 
     def __call__(self, *args, **kwargs):
         """Call :meth:`forward` with the given arguments and return its result."""
-        self._check_init_done()
-        # A ``__call__`` provided by a mixin class after Link in the MRO takes
-        # precedence over ``forward`` (as in Chainer).
-        forward = getattr(super(), '__call__', None)
-        if forward is None:
-            forward = getattr(self, 'forward', None)
-            if forward is None:
-                raise AttributeError(
-                    '{0} is not callable: define {0}.forward(self, ...) to '
-                    'implement the forward computation'.format(type(self).__name__))
+        if not self._init_done:
+            self._check_init_done()
+        cls = type(self)
+        mixin = _mixin_call.get(cls)
+        if mixin is None:
+            # A ``__call__`` provided by a mixin class after Link in the MRO takes
+            # precedence over ``forward`` (as in Chainer).  Looked up once per class:
+            # this runs on every call of every link.
+            mixin = _mixin_call[cls] = getattr(super(), '__call__', None) is not None
+        if mixin:
+            return super().__call__(*args, **kwargs)
+        try:
+            forward = self.forward
+        except AttributeError:
+            raise AttributeError(
+                '{0} is not callable: define {0}.forward(self, ...) to '
+                'implement the forward computation'.format(cls.__name__)) from None
         return forward(*args, **kwargs)
 
 
@@ -770,7 +829,7 @@ class Chain(Link):
 
     def __init__(self, **links):
         super().__init__()
-        self._children = set()
+        self._children = _NameSet()
         for name, link in links.items():
             self.add_link(name, link)
 
@@ -790,7 +849,7 @@ class Chain(Link):
         return any(child is item for child in self.children())
 
     def __setattr__(self, name, value):
-        if self.within_init_scope and isinstance(value, Link):
+        if isinstance(value, Link) and self.within_init_scope:
             if hasattr(self, name):
                 raise AttributeError(
                     '{}: cannot register a new link {!r}: the attribute already '
@@ -828,7 +887,7 @@ class Chain(Link):
 
     def copy(self, mode='share'):
         ret = self._copy_self(mode)
-        ret._children = set(self._children)
+        ret._children = _NameSet(self._children)
         d = ret.__dict__
         for name in ret._children:
             copied = d[name].copy(mode)
@@ -845,13 +904,13 @@ class Chain(Link):
     def params(self, include_uninit=True):
         yield from super().params(include_uninit)
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             yield from d[name].params(include_uninit)
 
     def namedparams(self, include_uninit=True):
         yield from super().namedparams(include_uninit)
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             prefix = '/' + name
             for path, param in d[name].namedparams(include_uninit):
                 yield prefix + path, param
@@ -860,14 +919,14 @@ class Chain(Link):
         if not skipself:
             yield self
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             yield from d[name].links()
 
     def namedlinks(self, skipself=False):
         if not skipself:
             yield '/', self
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             child = d[name]
             prefix = '/' + name
             yield prefix, child
@@ -876,7 +935,7 @@ class Chain(Link):
 
     def children(self):
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             yield d[name]
 
     def copyparams(self, link, copy_persistent=True):
@@ -896,7 +955,7 @@ class Chain(Link):
     def serialize(self, serializer):
         super().serialize(serializer)
         d = self.__dict__
-        for name in sorted(self._children):
+        for name in _sorted_names(self._children):
             d[name].serialize(serializer[name])
 
 
@@ -930,7 +989,7 @@ class ChainList(Link, collections.abc.MutableSequence):
                 (index, str(child)) for index, child in enumerate(self._children)))
 
     def __setattr__(self, name, value):
-        if self.within_init_scope and isinstance(value, Link):
+        if isinstance(value, Link) and self.within_init_scope:
             raise TypeError(
                 '{}: cannot register a new link within a '
                 '"with chainlist.init_scope():" block; use append() or add_link() '

@@ -316,6 +316,16 @@ class UpdateRule:
     def _prepare(self, param):
         """Initialize the state if needed; move its arrays to the parameter's device."""
         array = param.array
+        if type(array) is numpy.ndarray:
+            # The common case, kept cheap: it runs for every parameter at every step.
+            state = self.state
+            if state is None:
+                state = self._state = {}
+                self.init_state(param)
+            for name, value in state.items():
+                if type(value) is not numpy.ndarray and backend.is_array(value):
+                    state[name] = backend.CpuDevice().send(value)
+            return
         device = backend.CpuDevice() if array is None else \
             backend.get_device_from_array(array)
         with device:
@@ -652,7 +662,7 @@ class GradientMethod(Optimizer):
         always see gradient arrays.  Optimizers that do not need this can
         override it with a no-op.
         """
-        for _, param in self.target.namedparams(include_uninit=False):
+        for param in self.target.params(include_uninit=False):
             if param.grad is None and param.array is not None:
                 param.grad = _zeros_like(param.array)
 

@@ -8,22 +8,23 @@ float64 parameter and its state in one fused, in-place Cython pass (NumPy in-pla
 operations for float16 or non-contiguous arrays); on the GPU, one CuPy elementwise
 kernel.
 
-=========================  =====================================================
-optimizer                  state arrays per parameter
-=========================  =====================================================
-:class:`SGD`               (none)
-:class:`MomentumSGD`       ``v``
-:class:`NesterovAG`        ``v``
-:class:`CorrectedMomentumSGD`  ``v``
-:class:`AdaGrad`           ``h``
-:class:`AdaDelta`          ``msg``, ``msdx``
-:class:`RMSprop`           ``ms``
-:class:`RMSpropGraves`     ``n``, ``g``, ``delta``
-:class:`Adam` (``AdamW``, ``AMSGrad``, ``AdaBound``, ``AMSBound``)
-                           ``m``, ``v`` (and ``vhat`` with ``amsgrad``)
-:class:`SMORMS3`           ``mem``, ``g``, ``g2``
-:class:`MSVAG`             ``m``, ``v``
-=========================  =====================================================
+======================================  ============================================
+optimizer                               state arrays per parameter
+======================================  ============================================
+:class:`SGD`                            (none)
+:class:`MomentumSGD`                    ``v``
+:class:`NesterovAG`                     ``v``
+:class:`CorrectedMomentumSGD`           ``v``
+:class:`AdaGrad`                        ``h``
+:class:`AdaDelta`                       ``msg``, ``msdx``
+:class:`RMSprop`                        ``ms``
+:class:`RMSpropGraves`                  ``n``, ``g``, ``delta``
+:class:`Adam`                           ``m``, ``v`` (and ``vhat`` with ``amsgrad``)
+:class:`AdamW`, :class:`AMSGrad`        as :class:`Adam`
+:class:`AdaBound`, :class:`AMSBound`    as :class:`Adam`
+:class:`SMORMS3`                        ``mem``, ``g``, ``g2``
+:class:`MSVAG`                          ``m``, ``v``
+======================================  ============================================
 """
 from kusari.optimizers import ada_delta  # noqa: F401
 from kusari.optimizers import ada_grad  # noqa: F401

@@ -83,8 +83,11 @@ class ElementwiseRule(optimizer.UpdateRule):
         return self._state_names
 
     def _check(self, param):
-        who = '{}.update'.format(type(self).__name__)
         p, g = param.array, param.grad
+        if (p.dtype.kind == 'f' and g.dtype is p.dtype and g.shape == p.shape
+                and self._states_match(p)):
+            return   # the common case, checked cheaply at every step
+        who = '{}.update'.format(type(self).__name__)
         if p.dtype.kind != 'f':
             raise type_check.InvalidType(
                 'param.dtype.kind == "f"', 'param.dtype = {}'.format(p.dtype),
@@ -117,6 +120,17 @@ class ElementwiseRule(optimizer.UpdateRule):
                         name, a.dtype),
                     '{}: state {!r} must be a floating point array; got dtype {} '
                     '(parameter {!r})'.format(who, name, a.dtype, param.name))
+
+    def _states_match(self, p):
+        state = self.state
+        shape = p.shape
+        dtype = p.dtype
+        for name in self._active_state_names():
+            a = state.get(name)
+            if a is None or getattr(a, 'shape', None) != shape or \
+                    getattr(a, 'dtype', None) is not dtype:
+                return False
+        return True
 
     def _states(self):
         state = self.state
