@@ -19,7 +19,7 @@ def _gpu_reason():
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if 'gpu' in item.keywords:
+        if item.get_closest_marker('gpu') is not None:
             reason = _gpu_reason()
             if reason:
                 item.add_marker(pytest.mark.skip(reason='gpu test: ' + reason))

@@ -343,3 +343,16 @@ def test_leaf_gradient_from_a_broadcast_is_writeable():
     assert x.grad.flags.writeable
     x.grad *= 2
     numpy.testing.assert_array_equal(x.grad, [2, 2, 2])
+
+
+def test_function_node_copies_keep_attributes_not_graph():
+    import copy
+    import pickle
+    x = Variable(numpy.array([1.0, 2.0]))
+    f = Square()
+    f.extra = numpy.arange(3)
+    f.apply((x,))
+    for g in (copy.copy(f), copy.deepcopy(f), pickle.loads(pickle.dumps(f))):
+        assert type(g) is Square and g.inputs is None and g.outputs is None
+        numpy.testing.assert_array_equal(g.extra, [0, 1, 2])
+    assert copy.deepcopy(f).extra is not f.extra

@@ -1375,6 +1375,12 @@ cdef class FunctionNode:
     def output_data(self):
         return self._retained_output_data
 
+    def __reduce__(self):
+        # Copying or pickling a function node (a link may hold one) keeps its
+        # attributes and drops its place in a graph.
+        state = getattr(self, '__dict__', None)
+        return (_rebuild_function_node, (type(self),), dict(state) if state else None)
+
     # ---- graph ----------------------------------------------------------------------
 
     def unchain(self):
@@ -1484,6 +1490,10 @@ cdef class FunctionNode:
             for i in range(n_out):
                 ret[i] = _new_variable(outputs[i], requires_grad)
         return tuple(ret)
+
+
+def _rebuild_function_node(cls):
+    return cls.__new__(cls)
 
 
 cdef tuple _coerce_outputs(FunctionNode f, tuple outputs):

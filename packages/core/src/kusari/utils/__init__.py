@@ -8,6 +8,8 @@ import numpy  # noqa: E402
 from kusari.utils import argument  # noqa: E402,F401
 from kusari.utils import conv  # noqa: E402,F401
 from kusari.utils import type_check  # noqa: E402,F401
+from kusari.utils.sparse import CooMatrix, to_coo  # noqa: E402,F401
+from kusari.utils.walker_alias import WalkerAlias  # noqa: E402,F401
 
 
 def force_array(x, dtype=None):

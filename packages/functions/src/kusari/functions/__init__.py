@@ -7,6 +7,7 @@ family lives in its own sub-package (``activation``, ``array``, ``connection``,
 """
 from kusari.functions.activation import *  # noqa: F401,F403
 from kusari.functions.array import *  # noqa: F401,F403
+from kusari.functions.attention import *  # noqa: F401,F403
 from kusari.functions.connection import *  # noqa: F401,F403
 from kusari.functions.evaluation import *  # noqa: F401,F403
 from kusari.functions.loss import *  # noqa: F401,F403

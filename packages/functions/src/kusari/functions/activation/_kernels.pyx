@@ -236,16 +236,22 @@ cdef void _softmax_grad_rows(real* y, real* gy, real* gx, Py_ssize_t rows,
 
 # ---- Python entry points ------------------------------------------------------------
 
-def relu_grad(y, gy):
-    """``gy * (y > 0)`` in one pass, or None if the kernel does not apply."""
+def relu_grad(y, gy, out=None):
+    """``gy * (y > 0)`` in one pass, or None if the kernel does not apply.
+
+    ``out`` (optional) is a C-contiguous array of ``y``'s shape and dtype to write to.
+    """
     if not (_is_ndarray(y) and _is_ndarray(gy)) or y.shape != gy.shape:
+        return None
+    if out is not None and (not _is_ndarray(out) or out.shape != y.shape):
         return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(y.shape, y.dtype)
-        bufs.add(gx, True)
+        gx = _empty(y.shape, y.dtype) if out is None else out
+        if not bufs.add(gx, True):
+            return None
         if bufs.kind == 1:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:

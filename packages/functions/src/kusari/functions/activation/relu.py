@@ -6,6 +6,7 @@ from kusari import function_node
 from kusari.backends import cuda
 from kusari.functions.activation import _common
 from kusari.functions.activation import _kernels
+from kusari.functions.connection import _workspace
 
 _ndarray = numpy.ndarray
 
@@ -18,7 +19,8 @@ _relu_grad_gpu = cuda.elementwise(
 
 def _relu_grad_array(y, gy):
     if type(y) is _ndarray:
-        gx = _kernels.relu_grad(y, gy)
+        gx = _kernels.relu_grad(y, gy, _workspace.empty(y.shape, y.dtype)
+                                if y.nbytes >= _workspace.MIN_BYTES else None)
         if gx is None:
             gx = _common.force_array(gy * (y > 0), gy.dtype)
         return gx
@@ -38,6 +40,8 @@ class ReLU(function_node.FunctionNode):
             raise _common.invalid('ReLU', 'x.dtype.kind == f', '%s != f' % x.dtype.kind)
         self.retain_outputs((0,))
         if type(x) is _ndarray:
+            if x.nbytes >= _workspace.MIN_BYTES:
+                return numpy.maximum(x, 0, out=_workspace.empty(x.shape, x.dtype)),
             y = numpy.maximum(x, 0)
             if type(y) is not _ndarray:
                 y = numpy.asarray(y)

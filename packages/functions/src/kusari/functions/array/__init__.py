@@ -34,6 +34,8 @@ from kusari.functions.array.scatter_add import scatter_add  # noqa: F401
 from kusari.functions.array.select_item import select_item  # noqa: F401
 from kusari.functions.array.separate import separate  # noqa: F401
 from kusari.functions.array.space2depth import space2depth  # noqa: F401
+from kusari.functions.array.spatial_transformer_grid import spatial_transformer_grid  # noqa: F401,E501
+from kusari.functions.array.spatial_transformer_sampler import spatial_transformer_sampler  # noqa: F401,E501
 from kusari.functions.array.split_axis import split_axis  # noqa: F401
 from kusari.functions.array.squeeze import squeeze  # noqa: F401
 from kusari.functions.array.stack import stack  # noqa: F401
@@ -49,6 +51,7 @@ __all__ = [
     'depth2space', 'diagonal', 'dstack', 'expand_dims', 'flatten', 'flip', 'fliplr',
     'flipud', 'get_item', 'hstack', 'im2col', 'moveaxis', 'pad', 'pad_sequence',
     'permutate', 'repeat', 'reshape', 'resize_images', 'rollaxis', 'scatter_add',
-    'select_item', 'separate', 'space2depth', 'split_axis', 'squeeze', 'stack',
+    'select_item', 'separate', 'space2depth', 'spatial_transformer_grid',
+    'spatial_transformer_sampler', 'split_axis', 'squeeze', 'stack',
     'sum_to', 'swapaxes', 'tile', 'transpose', 'transpose_sequence', 'vstack', 'where',
 ]

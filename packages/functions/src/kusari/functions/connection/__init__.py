@@ -16,12 +16,15 @@ from kusari.functions.connection.deconvolution_nd import DeconvolutionND
 from kusari.functions.connection.deconvolution_nd import deconvolution_1d
 from kusari.functions.connection.deconvolution_nd import deconvolution_3d
 from kusari.functions.connection.deconvolution_nd import deconvolution_nd
+from kusari.functions.connection.deformable_convolution_2d_sampler import \
+    deformable_convolution_2d_sampler
 from kusari.functions.connection.depthwise_convolution_2d import depthwise_convolution_2d
 from kusari.functions.connection.dilated_convolution_2d import dilated_convolution_2d
 from kusari.functions.connection.embed_id import EmbedIDFunction
 from kusari.functions.connection.embed_id import embed_id
 from kusari.functions.connection.linear import LinearFunction
 from kusari.functions.connection.linear import linear
+from kusari.functions.connection.local_convolution_2d import local_convolution_2d
 from kusari.functions.connection.shift import shift
 
 __all__ = [
@@ -30,8 +33,10 @@ __all__ = [
     'ConvolutionND', 'convolution_1d', 'convolution_3d', 'convolution_nd',
     'Deconvolution2DFunction', 'deconvolution_2d',
     'DeconvolutionND', 'deconvolution_1d', 'deconvolution_3d', 'deconvolution_nd',
+    'deformable_convolution_2d_sampler',
     'depthwise_convolution_2d', 'dilated_convolution_2d',
     'EmbedIDFunction', 'embed_id',
     'LinearFunction', 'linear',
+    'local_convolution_2d',
     'shift',
 ]

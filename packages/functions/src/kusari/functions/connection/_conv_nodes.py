@@ -13,6 +13,7 @@ from kusari import _core
 from kusari.functions.connection import _conv_ops
 from kusari.functions.connection import _im2col
 from kusari.functions.connection._util import check_float, check_n_inputs, invalid
+from kusari.functions.connection._util import work_dtype
 from kusari.utils import conv
 
 
@@ -57,8 +58,8 @@ class ConvolutionND(_core.FunctionNode):
     """N-dimensional convolution (Chainer's ``ConvolutionND``; ``ndim=2`` is
     ``Convolution2DFunction``).
 
-    Inputs ``x`` (N, C, *in), ``W`` (OC, C / groups, *k) and optionally ``b`` (OC,);
-    output (N, OC, *out).
+    Inputs ``x`` ``(N, C, *in)``, ``W`` ``(OC, C / groups, *k)`` and optionally ``b``
+    ``(OC,)``; output ``(N, OC, *out)``.
     """
 
     def __init__(self, ndim, stride=1, pad=0, cover_all=False, dilate=1, groups=1,
@@ -125,14 +126,23 @@ class ConvolutionND(_core.FunctionNode):
         gy = grad_outputs[0]
         x = self.inputs[0].data
         W = self.inputs[1].data
+        # gy as an (OC, N * P) matrix serves all three gradients: transpose it once
+        gyt = None
+        if type(gy) is numpy.ndarray and (len(indexes) > 1 or 2 in indexes):
+            gyt = _conv_ops.gy_t(gy, work_dtype(gy.dtype))
         ret = []
         for i in indexes:
             if i == 0:
                 ret.append(_conv_ops.conv_transpose(gy, W, self.stride, self.pad,
-                                                    self.dilate, self.groups, x.shape[2:]))
+                                                    self.dilate, self.groups, x.shape[2:],
+                                                    gyt))
             elif i == 1:
                 col = self._take_col(x, tuple(gy.shape[2:]))
-                ret.append(_conv_ops.conv_grad_w(col, gy, self.groups, W.dtype))
+                ret.append(_conv_ops.conv_grad_w(col, gy, self.groups, W.dtype, gyt))
+                col = None
+            elif gyt is not None:
+                # row sums of the contiguous (OC, N * P) matrix, in the work dtype
+                ret.append(gyt.sum(axis=1).astype(gy.dtype, copy=False))
             else:
                 ret.append(_sum_bias_array(gy))
         return tuple(ret)
@@ -161,8 +171,8 @@ class DeconvolutionND(_core.FunctionNode):
     """N-dimensional transposed convolution (Chainer's ``DeconvolutionND``; ``ndim=2``
     is ``Deconvolution2DFunction``).
 
-    Inputs ``x`` (N, C, *in), ``W`` (C, OC / groups, *k) and optionally ``b`` (OC,);
-    output (N, OC, *outsize).
+    Inputs ``x`` ``(N, C, *in)``, ``W`` ``(C, OC / groups, *k)`` and optionally ``b``
+    ``(OC,)``; output ``(N, OC, *outsize)``.
     """
 
     def __init__(self, ndim, stride=1, pad=0, outsize=None, dilate=1, groups=1):

@@ -7,20 +7,34 @@ Shapes (``d`` spatial dimensions, ``G`` groups):
 * transposed convolution (``conv_transpose``): ``y (N, OC, *out)``,
   ``W (OC, C/G, *k)`` -> ``x (N, C, *in)`` (the adjoint of the convolution in ``x``)
 * weight gradient: ``col(x)``, ``gy (N, OC, *out)`` -> ``gW (OC, C/G, *k)``
+
+On the CPU the large temporaries (the patch matrix, the GEMM results, the transposed
+``gy``) and the outputs come from :mod:`._workspace`, so that a training loop does
+not fault in fresh pages for them at every step.
 """
 import numpy
 
 from kusari import backend
 from kusari.functions.connection import _im2col
+from kusari.functions.connection import _workspace
 from kusari.functions.connection._util import prod, work_dtype
 
+_ndarray = numpy.ndarray
 
-def _gy_t(gy, wd):
-    # (N, OC, *out) -> a contiguous (OC, N * P) matrix in the work dtype
+
+def gy_t(gy, wd):
+    """``gy`` (N, OC, *out) as a C-contiguous (OC, N * P) matrix of dtype ``wd``."""
     n, oc = gy.shape[:2]
-    xp = backend.get_array_module(gy)
     t = gy.reshape(n, oc, -1).transpose(1, 0, 2)
+    if type(gy) is _ndarray:
+        out = _workspace.empty((oc, n, t.shape[2]), numpy.dtype(wd))
+        numpy.copyto(out, t, casting='unsafe')
+        return out.reshape(oc, -1)
+    xp = backend.get_array_module(gy)
     return xp.ascontiguousarray(t, dtype=wd).reshape(oc, -1)
+
+
+_gy_t = gy_t
 
 
 def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
@@ -30,6 +44,7 @@ def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
     :func:`_im2col.im2col` with ``cn=True``): one GEMM covers the whole batch.
     """
     xp = backend.get_array_module(x)
+    cpu = xp is numpy
     d = x.ndim - 2
     ksize = tuple(W.shape[2:])
     col = _im2col.im2col(x, ksize, stride, pad, cover_all, dilate, outs, cn=True)
@@ -38,26 +53,37 @@ def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
     outs = tuple(col.shape[2 + d:])
     p = prod(outs)
     kk = prod(ksize)
-    wd = work_dtype(x.dtype)
+    wd = numpy.dtype(work_dtype(x.dtype))
     colw = col if col.dtype == wd else col.astype(wd)
     Ww = W if W.dtype == wd else W.astype(wd)
     g = groups
     if g == 1:
-        t = xp.matmul(Ww.reshape(oc, c * kk), colw.reshape(c * kk, n * p))
+        W2 = Ww.reshape(oc, c * kk)
+        c2 = colw.reshape(c * kk, n * p)
+        if cpu:
+            t = numpy.matmul(W2, c2, out=_workspace.empty((oc, n * p), wd))
+        else:
+            t = xp.matmul(W2, c2)
     else:
         t = xp.matmul(Ww.reshape(g, oc // g, (c // g) * kk),
                       colw.reshape(g, (c // g) * kk, n * p))
     t = t.reshape(oc, n, p).transpose(1, 0, 2)
-    y = xp.empty((n, oc, p), dtype=x.dtype)
+    if cpu:
+        y = _workspace.empty((n, oc, p), x.dtype)
+    else:
+        y = xp.empty((n, oc, p), dtype=x.dtype)
     if b is not None:
         xp.add(t, b.reshape(1, oc, 1), out=y, casting='unsafe')
     else:
-        y[...] = t
+        xp.copyto(y, t, casting='unsafe')
     return y.reshape((n, oc) + outs), col
 
 
-def conv_transpose(gy, W, stride, pad, dilate, groups, dims):
-    """Adjoint of the convolution with ``W`` in its input: (N, OC, *out) -> (N, C, *dims)."""
+def conv_transpose(gy, W, stride, pad, dilate, groups, dims, gyt=None):
+    """Adjoint of the convolution with ``W`` in its input: (N, OC, *out) -> (N, C, *dims).
+
+    ``gyt`` may pass ``gy_t(gy, work dtype)`` when the caller already has it.
+    """
     xp = backend.get_array_module(gy)
     ksize = tuple(W.shape[2:])
     n, oc = gy.shape[:2]
@@ -65,11 +91,16 @@ def conv_transpose(gy, W, stride, pad, dilate, groups, dims):
     g = groups
     c = W.shape[1] * g
     kk = prod(ksize)
-    wd = work_dtype(gy.dtype)
-    gyt = _gy_t(gy, wd)
+    wd = numpy.dtype(work_dtype(gy.dtype))
+    if gyt is None or gyt.dtype != wd:
+        gyt = gy_t(gy, wd)
     Ww = W if W.dtype == wd else W.astype(wd)
     if g == 1:
-        gcol = xp.matmul(Ww.reshape(oc, c * kk).T, gyt)
+        W2t = Ww.reshape(oc, c * kk).T
+        if xp is numpy:
+            gcol = numpy.matmul(W2t, gyt, out=_workspace.empty((c * kk, gyt.shape[1]), wd))
+        else:
+            gcol = xp.matmul(W2t, gyt)
     else:
         Wr = Ww.reshape(g, oc // g, (c // g) * kk).transpose(0, 2, 1)
         gcol = xp.matmul(Wr, gyt.reshape(g, oc // g, -1))
@@ -80,8 +111,11 @@ def conv_transpose(gy, W, stride, pad, dilate, groups, dims):
     return gx
 
 
-def conv_grad_w(col, gy, groups, w_dtype):
-    """Weight gradient from the patches ``col`` ((C, *k, N, *out) layout) and ``gy``."""
+def conv_grad_w(col, gy, groups, w_dtype, gyt=None):
+    """Weight gradient from the patches ``col`` ((C, *k, N, *out) layout) and ``gy``.
+
+    ``gyt`` may pass ``gy_t(gy, work dtype)`` when the caller already has it.
+    """
     xp = backend.get_array_module(gy)
     d = gy.ndim - 2
     c = col.shape[0]
@@ -89,9 +123,10 @@ def conv_grad_w(col, gy, groups, w_dtype):
     oc = gy.shape[1]
     kk = prod(ksize)
     g = groups
-    wd = work_dtype(numpy.result_type(gy.dtype, w_dtype))
+    wd = numpy.dtype(work_dtype(numpy.result_type(gy.dtype, w_dtype)))
     colw = col if col.dtype == wd else col.astype(wd)
-    gyt = _gy_t(gy, wd)
+    if gyt is None or gyt.dtype != wd:
+        gyt = gy_t(gy, wd)
     if g == 1:
         gW = xp.matmul(gyt, colw.reshape(c * kk, -1).T)
     else:

@@ -8,6 +8,7 @@ import numpy
 
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
+from kusari.functions.connection import _workspace
 from kusari.utils import conv
 
 
@@ -164,7 +165,7 @@ def _nc_view(a, d, cn):
 def _im2col_cpu(x, n, c, dims, ksize, outs, stride, pad, dilate, cn, shape):
     d = len(ksize)
     dtype = x.dtype
-    col = numpy.empty(shape, dtype=dtype)
+    col = _workspace.empty(shape, dtype)
     if col.size == 0:
         return col
     xc = numpy.ascontiguousarray(x)
@@ -228,7 +229,7 @@ def _col2im_cpu(col, n, c, dims, ksize, outs, stride, pad, dilate, cn):
     work = numpy.float32 if dtype == numpy.float16 else dtype
     if work != numpy.float32 and work != numpy.float64:
         raise TypeError('col2im: unsupported dtype %s' % dtype)
-    x = numpy.zeros((n, c) + tuple(dims), dtype=work)
+    x = _workspace.zeros((n, c) + tuple(dims), numpy.dtype(work))
     if x.size == 0 or col.size == 0:
         return x.astype(dtype, copy=False)
     colc = numpy.ascontiguousarray(col, dtype=work)

@@ -6,6 +6,7 @@ from kusari import backend
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
 from kusari.functions.connection._util import check_float, invalid
+from kusari.functions.math.sum import sum as _sum
 
 _embed_grad_gpu = cuda.elementwise(
     'T gy, raw S ids, int32 m, S ignore, bool has_ignore',
@@ -129,21 +130,29 @@ class EmbedIDGrad(_core.FunctionNode):
         return None, embed_id(x, grad_outputs[0], self.ignore_label)
 
 
-def embed_id(x, W, ignore_label=None):
+def embed_id(x, W, ignore_label=None, reduce=None):
     """Efficient linear function for one-hot input: the rows of ``W`` at ``x``.
 
     ``y[i_1, ..., i_n, :] = W[x[i_1, ..., i_n], :]``; where ``x`` equals
     ``ignore_label`` the row is zero (and no gradient flows).  The weight gradient is
     a scatter-add (a Cython kernel on the CPU).
 
+    With ``reduce`` (not in Chainer v7; PyTorch's ``EmbeddingBag`` modes) the last
+    axis of ``x`` holds a bag of ids per row, and their embeddings are pooled:
+    ``'sum'`` adds them, ``'mean'`` divides that sum by the number of ids in the
+    bag that are not ``ignore_label`` (a bag of ignored ids only gives zeros).
+
     Args:
         x (Variable or array): integer ids of any shape; each must be in
             ``[0, n_vocab)`` or equal ``ignore_label`` (else ValueError).
         W (Variable or array): embedding matrix of shape ``(n_vocab, n_units)``.
         ignore_label (int or None): id whose output is zero.
+        reduce (None, 'sum' or 'mean'): pool over the last axis of ``x`` (which
+            then needs ``x.ndim >= 1``).
 
     Returns:
-        Variable: array of shape ``x.shape + (n_units,)``.
+        Variable: array of shape ``x.shape + (n_units,)``, or
+        ``x.shape[:-1] + (n_units,)`` with ``reduce``.
 
     >>> import numpy, kusari.functions as F
     >>> W = numpy.array([[0., 0.], [1., 1.], [2., 2.]], numpy.float32)
@@ -151,5 +160,33 @@ def embed_id(x, W, ignore_label=None):
     array([[2., 2.],
            [0., 0.],
            [1., 1.]], dtype=float32)
+    >>> bags = numpy.array([[0, 1, 2], [2, -1, -1]], numpy.int32)
+    >>> F.embed_id(bags, W, ignore_label=-1, reduce='mean').array
+    array([[1., 1.],
+           [2., 2.]], dtype=float32)
     """
-    return EmbedIDFunction(ignore_label).apply((x, W))[0]
+    if reduce is None:
+        return EmbedIDFunction(ignore_label).apply((x, W))[0]
+    return _embed_id_pooled(x, W, ignore_label, reduce)
+
+
+def _embed_id_pooled(x, W, ignore_label, reduce):
+    """``embed_id`` summed (``'sum'``) or averaged (``'mean'``) over x's last axis."""
+    if reduce not in ('sum', 'mean'):
+        raise ValueError("embed_id: reduce must be None, 'sum' or 'mean', got %r"
+                         % (reduce,))
+    xa = x.array if isinstance(x, _core.Variable) else x
+    if xa.ndim < 1:
+        invalid('EmbedIDFunction', 'x.ndim >= 1 (reduce pools over the last axis)',
+                'x.ndim == 0')
+    y = EmbedIDFunction(ignore_label).apply((x, W))[0]      # (..., L, n_units)
+    y = _sum(y, axis=-2)                                    # ignored rows are zero
+    if reduce == 'sum':
+        return y
+    xp = backend.get_array_module(xa)
+    if ignore_label is None:
+        count = xp.full(xa.shape[:-1], xa.shape[-1], numpy.float64)
+    else:
+        count = (xa != ignore_label).sum(axis=-1).astype(numpy.float64)
+    inv = (1.0 / xp.maximum(count, 1.0)).astype(y.dtype)
+    return y * xp.expand_dims(inv, -1)

@@ -313,6 +313,88 @@ class _SoftmaxCrossEntropyGrad(FunctionNode):
             "specify 'enable_double_backprop=True' explicitly.")
 
 
+class _SmoothedSoftmaxCrossEntropy(FunctionNode):
+    """Softmax cross entropy of integer labels against a label-smoothed target.
+
+    The target of a label ``t`` is ``q = (1 - ls) * onehot(t) + ls / C``; the loss of a
+    label is ``-class_weight[t] * sum_c q_c log_softmax(x)_c`` (0 where ignored).  The
+    gradient ``(softmax(x) - q) * coef`` is written with differentiable functions, so
+    double backprop works.
+    """
+
+    def __init__(self, normalize, class_weight, ignore_label, reduce, label_smoothing):
+        self.normalize = normalize
+        self.class_weight = class_weight
+        self.ignore_label = ignore_label
+        self.reduce = reduce
+        self.ls = float(label_smoothing)
+
+    @property
+    def label(self):
+        return 'SoftmaxCrossEntropy'
+
+    def _target_and_coef(self, xp, x, t):
+        """The smoothed target ``q`` (x's shape) and the per-label coefficient."""
+        C = x.shape[1]
+        valid = t != self.ignore_label
+        tc = xp.where(valid, t, 0)
+        classes = xp.arange(C).reshape((1, C) + (1,) * (x.ndim - 2))
+        onehot = xp.expand_dims(tc, 1) == classes
+        dt = x.dtype.type
+        q = onehot * dt(1.0 - self.ls) + dt(self.ls / C)
+        coef = valid.astype(x.dtype)
+        if self.class_weight is not None:
+            coef = coef * xp.asarray(self.class_weight, x.dtype)[tc]
+        return q.astype(x.dtype, copy=False), coef
+
+    def forward(self, inputs):
+        x, t = inputs
+        xp = backend.get_array_module(x)
+        _check_inputs(x, t, self.class_weight, self.reduce, 'cross-entropy')
+        C = x.shape[1]
+        if xp is numpy:
+            count = _k.check_labels(_labels(t), C, self.ignore_label, _NAME)
+        else:
+            count = _check_labels_xp(xp, t, C, self.ignore_label)
+        self.retain_inputs((0, 1))
+        work = x.astype(numpy.float32) if x.dtype == numpy.float16 else x
+        log_y = _ops.log_softmax_array(work, 1)
+        q, coef = self._target_and_coef(xp, work, t)
+        loss = -(q * log_y).sum(axis=1) * coef
+        n = count if self.normalize else x.shape[0]
+        self.coeff = 1.0 / max(n, 1)
+        if self.reduce == 'mean':
+            return xp.asarray(loss.sum() * loss.dtype.type(self.coeff), dtype=x.dtype),
+        return xp.asarray(loss.reshape(t.shape), dtype=x.dtype),
+
+    def _grad_scale(self, xp, g, coef):
+        if self.reduce == 'mean':
+            return coef * (g * g.dtype.type(self.coeff)).astype(coef.dtype)
+        return coef * g.astype(coef.dtype)
+
+    def backward_array(self, indexes, grad_outputs):
+        x = self.inputs[0].data
+        t = self.inputs[1].data
+        xp = backend.get_array_module(x)
+        work = x.astype(numpy.float32) if x.dtype == numpy.float16 else x
+        y = xp.exp(_ops.log_softmax_array(work, 1))
+        q, coef = self._target_and_coef(xp, work, t)
+        s = xp.expand_dims(self._grad_scale(xp, grad_outputs[0], coef), 1)
+        return ((y - q) * s).astype(x.dtype, copy=False), None
+
+    def backward(self, indexes, grad_outputs):
+        x, t = self.get_retained_inputs()
+        xp = backend.get_array_module(x.array)
+        q, coef = self._target_and_coef(xp, x.array, t.array)
+        g = grad_outputs[0]
+        if self.reduce == 'mean':
+            g = _core.broadcast_to(_core.reshape(g * self.coeff, (1,) * coef.ndim),
+                                   coef.shape)
+        s = _core.reshape(g * coef, (coef.shape[0], 1) + coef.shape[1:])
+        s = _core.broadcast_to(s, x.shape)
+        return (_ops.softmax(x, 1) - q) * s, None
+
+
 def _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
                          soft_target_loss):
     x = _ops.as_var(x)
@@ -352,7 +434,7 @@ def _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
 
 def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=None,
                           ignore_label=-1, reduce='mean', enable_double_backprop=False,
-                          soft_target_loss='cross-entropy'):
+                          soft_target_loss='cross-entropy', label_smoothing=0.0):
     """Cross entropy loss of softmax-normalized scores (``F.softmax_cross_entropy``).
 
     For integer labels the loss of sample ``n`` (and position ``d`` for inputs of more
@@ -378,6 +460,13 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
         enable_double_backprop (bool): build the loss from differentiable pieces so
             that it can be differentiated twice (slower).
         soft_target_loss (str): ``'cross-entropy'`` or ``'kl-divergence'``.
+        label_smoothing (float): In ``[0, 1]`` (not in Chainer v7; PyTorch's
+            ``label_smoothing``): the target of a label ``t`` becomes
+            ``(1 - label_smoothing) * onehot(t) + label_smoothing / C``, so the loss
+            of a label is ``-sum_c q_c log_softmax(x)_c`` (times ``class_weight[t]``,
+            the weight of the true label).  A soft target ``t`` becomes
+            ``(1 - label_smoothing) * t + label_smoothing / C``.  Twice
+            differentiable for integer labels.
 
     Returns:
         Variable: a scalar (``reduce='mean'``) or an array of ``t``'s shape.
@@ -394,8 +483,23 @@ def softmax_cross_entropy(x, t, normalize=True, cache_score=True, class_weight=N
     0.44019
     >>> F.softmax_cross_entropy(x, t, reduce='no').shape
     (2,)
+    >>> round(float(F.softmax_cross_entropy(x, t, label_smoothing=0.1).array), 5)
+    0.59019
     """
     _check_options(class_weight, reduce, soft_target_loss)
+    if label_smoothing:
+        ls = float(label_smoothing)
+        if not 0.0 <= ls <= 1.0:
+            raise ValueError('%s: label_smoothing must be in [0, 1], got %r'
+                             % (_NAME, label_smoothing))
+        ta = _ops.array_of(t)
+        if ta.dtype.kind == 'f':
+            C = x.shape[1] if x.ndim >= 2 else 1
+            t = ta * ta.dtype.type(1.0 - ls) + ta.dtype.type(ls / C)
+        else:
+            f = _SmoothedSoftmaxCrossEntropy(normalize, class_weight, ignore_label,
+                                             reduce, ls)
+            return f.apply((x, t))[0]
     if enable_double_backprop:
         return _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
                                     soft_target_loss)

@@ -8,6 +8,7 @@ family, zeta, normal distribution), Fourier transforms, and the elementwise func
 from kusari.functions.math.average import average, mean  # noqa: F401
 from kusari.functions.math.batch_l2_norm_squared import batch_l2_norm_squared  # noqa: F401
 from kusari.functions.math.bias_scale import bias, scale  # noqa: F401
+from kusari.functions.math.cosine_similarity import cosine_similarity  # noqa: F401
 from kusari.functions.math.cumulative import cumprod, cumsum  # noqa: F401
 from kusari.functions.math.einsum import einsum  # noqa: F401
 from kusari.functions.math.fft import fft, ifft  # noqa: F401
@@ -22,6 +23,7 @@ from kusari.functions.math.linear_interpolate import linear_interpolate  # noqa:
 from kusari.functions.math.logsumexp import logsumexp  # noqa: F401
 from kusari.functions.math.matmul import batch_matmul, matmul  # noqa: F401
 from kusari.functions.math.minmax import argmax, argmin, max, min  # noqa: F401
+from kusari.functions.math.pairwise_distance import pairwise_distance  # noqa: F401
 from kusari.functions.math.prod import prod  # noqa: F401
 from kusari.functions.math.special import (  # noqa: F401
     digamma,
@@ -37,6 +39,7 @@ from kusari.functions.math.special import (  # noqa: F401
     polygamma,
     zeta,
 )
+from kusari.functions.math.sparse_matmul import sparse_matmul  # noqa: F401
 from kusari.functions.math.sum import sum, sum_to  # noqa: F401
 from kusari.functions.math.tensordot import tensordot  # noqa: F401
 
@@ -45,8 +48,10 @@ __all__ = [
     'batch_matmul', 'bias', 'cholesky', 'cumprod', 'cumsum', 'det', 'digamma', 'einsum',
     'erf', 'erfc', 'erfcinv', 'erfcx', 'erfinv', 'fft', 'ifft', 'inv', 'lgamma',
     'linear_interpolate', 'log_ndtr', 'logsumexp', 'matmul', 'max', 'mean', 'min',
-    'ndtr', 'ndtri', 'polygamma', 'prod', 'scale', 'sum', 'sum_to', 'tensordot', 'zeta',
+    'ndtr', 'ndtri', 'polygamma', 'prod', 'scale', 'sparse_matmul', 'sum', 'sum_to',
+    'tensordot', 'zeta',
 ]
+__all__ += ['cosine_similarity', 'pairwise_distance']
 
 
 # The elementwise functions live in modules of their own (written separately); import

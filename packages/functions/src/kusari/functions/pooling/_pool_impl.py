@@ -11,6 +11,7 @@ Private: callers validate shapes, dtypes and indexes first.
 import numpy
 
 from kusari.backends import cuda
+from kusari.functions.connection import _workspace
 from kusari.functions.pooling import _pool_kernels
 
 _EMPTY_IDX = numpy.zeros(0, numpy.int32)
@@ -140,6 +141,9 @@ def _prod(t):
     return p
 
 
+_INT32 = numpy.dtype(numpy.int32)
+
+
 def _work(dtype):
     return numpy.dtype(numpy.float32) if dtype == numpy.float16 else numpy.dtype(dtype)
 
@@ -162,6 +166,13 @@ def _g2(ksize, stride, pad):
     return ksize[0], ksize[1], stride[0], stride[1], pad[0], pad[1]
 
 
+def _is_2x2(ksize, stride, pad, dims, outs):
+    # 2x2 windows, stride 2, no padding, and the windows tile the input exactly
+    return (len(ksize) == 2 and ksize[0] == 2 and ksize[1] == 2 and stride[0] == 2
+            and stride[1] == 2 and pad[0] == 0 and pad[1] == 0
+            and dims[0] == 2 * outs[0] and dims[1] == 2 * outs[1])
+
+
 def max_forward(x, ksize, stride, pad, outs):
     """Max pooling: returns ``(y, indexes)`` (indexes are int32)."""
     n, c = x.shape[:2]
@@ -177,10 +188,12 @@ def max_forward(x, ksize, stride, pad, outs):
         return y, idx
     wd = _work(x.dtype)
     xc = numpy.ascontiguousarray(x, dtype=wd)
-    y = numpy.empty((n, c) + tuple(outs), wd)
-    idx = numpy.empty((n, c) + tuple(outs), numpy.int32)
+    y = _workspace.empty((n, c) + tuple(outs), wd)
+    idx = _workspace.empty((n, c) + tuple(outs), _INT32)
     if y.size and x.size:
-        if d <= 2:
+        if _is_2x2(ksize, stride, pad, dims, outs):
+            _pool_kernels.max_pool_2x2_fwd(xc, y, idx)
+        elif d <= 2:
             _pool_kernels.max_pool_2d_fwd(_as4(xc, d), _as4(y, d), _as4(idx, d),
                                           *_g2(ksize, stride, pad))
         else:
@@ -207,7 +220,15 @@ def max_scatter(gy, idx, ksize, stride, pad, dims, dtype=None):
                              _meta(xp, dims, outs, ksize, stride, pad), d, _prod(outs),
                              _prod(dims), gx)
         return gx.astype(dtype, copy=False)
-    gx = numpy.zeros((n, c) + tuple(dims), wd)
+    dims = tuple(dims)
+    if gy.size and _is_2x2(ksize, stride, pad, dims, outs):
+        # every element of gx is written: no zero fill
+        gx = _workspace.empty((n, c) + dims, wd)
+        _pool_kernels.max_pool_2x2_scatter(numpy.ascontiguousarray(gy, dtype=wd),
+                                           numpy.ascontiguousarray(idx, dtype=numpy.int32),
+                                           gx)
+        return gx.astype(dtype, copy=False)
+    gx = _workspace.zeros((n, c) + dims, wd)
     if gy.size and gx.size:
         gyc = numpy.ascontiguousarray(gy, dtype=wd)
         idc = numpy.ascontiguousarray(idx, dtype=numpy.int32)

@@ -382,3 +382,104 @@ def pool_nd(int op, real_t[::1] a, real_t[::1] b, int[::1] ix, Py_ssize_t nc,
     cdef int* ip = &ix[0] if ix.shape[0] > 0 else &dummy
     with nogil:
         _pool_nd(op, &a[0], &b[0], ip, nc, d, di, o, k, s, p, mode, div)
+
+
+# ---- 2x2 windows with stride 2 and no padding over even extents (the common case) ----
+
+def _check_2x2(a, b, str who):
+    # ``a`` (N, C, 2 oh, 2 ow) against ``b`` (N, C, oh, ow)
+    if (a.shape[0] != b.shape[0] or a.shape[1] != b.shape[1]
+            or a.shape[2] != 2 * b.shape[2] or a.shape[3] != 2 * b.shape[3]):
+        raise ValueError('%s: shapes %s and %s do not fit 2x2 windows'
+                         % (who, tuple(a.shape), tuple(b.shape)))
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def max_pool_2x2_fwd(const real_t[:, :, :, ::1] x, real_t[:, :, :, ::1] y,
+                     int[:, :, :, ::1] idx):
+    """``y``/``idx`` of 2x2 max pooling with stride 2 (``x`` is (N, C, 2 oh, 2 ow)).
+
+    Ties and NaNs resolve as in :func:`max_pool_2d_fwd`: the first maximum in the
+    window order (0, 0), (0, 1), (1, 0), (1, 1) wins.
+    """
+    _check_2x2(x, y, 'max_pool_2x2_fwd')
+    _check4(y, idx, 'max_pool_2x2_fwd')
+    if y.shape[2] != idx.shape[2] or y.shape[3] != idx.shape[3]:
+        raise ValueError('max_pool_2x2_fwd: y and idx shapes differ')
+    cdef Py_ssize_t planes = y.shape[0] * y.shape[1], oh = y.shape[2], ow = y.shape[3]
+    cdef Py_ssize_t w = 2 * ow, p, oy, ox
+    cdef const real_t* r0
+    cdef const real_t* r1
+    cdef real_t* dst
+    cdef int* di
+    cdef real_t best, v
+    cdef int bi
+    if planes == 0 or oh == 0 or ow == 0:
+        return
+    with nogil:
+        for p in range(planes):
+            for oy in range(oh):
+                r0 = &x[0, 0, 0, 0] + (p * 2 * oh + 2 * oy) * w
+                r1 = r0 + w
+                dst = &y[0, 0, 0, 0] + (p * oh + oy) * ow
+                di = &idx[0, 0, 0, 0] + (p * oh + oy) * ow
+                for ox in range(ow):
+                    best = r0[2 * ox]
+                    bi = 0
+                    v = r0[2 * ox + 1]
+                    if v > best:
+                        best = v
+                        bi = 1
+                    v = r1[2 * ox]
+                    if v > best:
+                        best = v
+                        bi = 2
+                    v = r1[2 * ox + 1]
+                    if v > best:
+                        best = v
+                        bi = 3
+                    dst[ox] = best
+                    di[ox] = bi
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def max_pool_2x2_scatter(const real_t[:, :, :, ::1] gy, const int[:, :, :, ::1] idx,
+                         real_t[:, :, :, ::1] gx):
+    """``gx`` (N, C, 2 oh, 2 ow) = ``gy`` at the recorded 2x2 argmax, 0 elsewhere.
+
+    Every element of ``gx`` is written (no need to zero it first); indexes outside
+    [0, 4) select nothing.
+    """
+    _check_2x2(gx, gy, 'max_pool_2x2_scatter')
+    _check4(gy, idx, 'max_pool_2x2_scatter')
+    if gy.shape[2] != idx.shape[2] or gy.shape[3] != idx.shape[3]:
+        raise ValueError('max_pool_2x2_scatter: gy and idx shapes differ')
+    cdef Py_ssize_t planes = gy.shape[0] * gy.shape[1], oh = gy.shape[2], ow = gy.shape[3]
+    cdef Py_ssize_t w = 2 * ow, p, oy, ox
+    cdef real_t* r0
+    cdef real_t* r1
+    cdef const real_t* src
+    cdef const int* di
+    cdef real_t z = 0
+    cdef int k
+    if planes == 0 or oh == 0 or ow == 0:
+        return
+    with nogil:
+        for p in range(planes):
+            for oy in range(oh):
+                r0 = &gx[0, 0, 0, 0] + (p * 2 * oh + 2 * oy) * w
+                r1 = r0 + w
+                src = &gy[0, 0, 0, 0] + (p * oh + oy) * ow
+                di = &idx[0, 0, 0, 0] + (p * oh + oy) * ow
+                for ox in range(ow):
+                    r0[2 * ox] = z
+                    r0[2 * ox + 1] = z
+                    r1[2 * ox] = z
+                    r1[2 * ox + 1] = z
+                for ox in range(ow):
+                    k = di[ox]
+                    if 0 <= k < 4:
+                        # (no data-dependent branch: a select of the row, then a store)
+                        (r1 if k >= 2 else r0)[2 * ox + (k & 1)] = src[ox]

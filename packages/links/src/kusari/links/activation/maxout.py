@@ -8,7 +8,7 @@ from kusari.links.connection import linear
 
 
 class Maxout(link.Chain):
-    """Fully-connected maxout layer: ``y_i = max_j (W_ij. x + b_ij)``.
+    """Fully-connected maxout layer: ``y_i = max_j (W_ij @ x + b_ij)``.
 
     Implemented as a :class:`Linear` child ``linear`` of output size
     ``out_size * pool_size`` followed by :func:`kusari.functions.maxout`.

@@ -15,9 +15,12 @@ from kusari.links.rnn.n_step_rnn import NStepBiRNNTanh  # noqa: F401
 from kusari.links.rnn.n_step_rnn import NStepRNNReLU  # noqa: F401
 from kusari.links.rnn.n_step_rnn import NStepRNNTanh  # noqa: F401
 from kusari.links.rnn.peephole import StatefulPeepholeLSTM  # noqa: F401
+from kusari.links.rnn.tree_lstm import ChildSumTreeLSTM  # noqa: F401
+from kusari.links.rnn.tree_lstm import NaryTreeLSTM  # noqa: F401
 from kusari.links.rnn.zoneoutlstm import StatefulZoneoutLSTM  # noqa: F401
 
 __all__ = [
+    'ChildSumTreeLSTM', 'NaryTreeLSTM',
     'GRU', 'LSTM', 'NStepBiGRU', 'NStepBiLSTM', 'NStepBiRNNReLU', 'NStepBiRNNTanh',
     'NStepGRU', 'NStepLSTM', 'NStepRNNReLU', 'NStepRNNTanh', 'StatefulGRU',
     'StatefulMGU', 'StatefulPeepholeLSTM', 'StatefulZoneoutLSTM', 'StatelessGRU',

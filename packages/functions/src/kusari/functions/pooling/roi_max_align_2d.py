@@ -1,0 +1,35 @@
+"""ROI max align (``F.roi_max_align_2d``)."""
+from kusari.functions.pooling._roi_nodes import ROIMaxAlign2D
+
+
+def roi_max_align_2d(x, rois, roi_indices, outsize, spatial_scale,
+                     sampling_ratio=None):
+    """Spatial Region of Interest (ROI) max align function (Mask R-CNN).
+
+    Each ROI ``(y_min, x_min, y_max, x_max)`` is scaled by ``spatial_scale`` (no
+    rounding; at least 1x1) and split into ``outsize`` bins; each bin is sampled on a
+    ``sampling_ratio`` grid (``ceil(roi size / out size)`` points per axis when
+    ``None``) by bilinear interpolation, and the output is the maximum sample.
+    Samples more than one pixel outside the map are skipped; a bin without any
+    sample gives 0.
+
+    Args:
+        x (Variable or array): input of shape ``(n, c, h, w)``.
+        rois (Variable or array): ROIs of shape ``(R, 4)`` and the dtype of ``x``.
+        roi_indices (Variable or array): int32 batch index of each ROI, ``(R,)``.
+        outsize (int or pair of ints): output ``(height, width)``.
+        spatial_scale (float): factor from ROI to feature-map coordinates.
+        sampling_ratio (int, pair of ints or None): sampling points per bin and axis.
+
+    Returns:
+        Variable: output of shape ``(R, c, out_h, out_w)``.
+
+    >>> import numpy, kusari.functions as F
+    >>> x = numpy.arange(16, dtype=numpy.float32).reshape(1, 1, 4, 4)
+    >>> rois = numpy.array([[0, 0, 4, 4]], numpy.float32)
+    >>> F.roi_max_align_2d(x, rois, numpy.zeros(1, numpy.int32), 2, 1.0).array
+    array([[[[ 7.5,  9. ],
+             [13.5, 15. ]]]], dtype=float32)
+    """
+    return ROIMaxAlign2D(outsize, spatial_scale, sampling_ratio).apply(
+        (x, rois, roi_indices))[0]
