@@ -84,5 +84,7 @@ def build(session):
 def docs(session):
     """Build the Sphinx docs with warnings as errors."""
     _install_kusari(session)
-    session.install('sphinx', 'scikit-learn')
+    session.install('sphinx', 'scikit-learn', 'h5py')
     session.run('sphinx-build', '-W', '--keep-going', '-b', 'html', 'docs', 'docs/_build/html')
+    session.run('sphinx-build', '-W', '--keep-going', '-b', 'doctest', 'docs',
+                'docs/_build/doctest')

@@ -233,3 +233,16 @@ def test_old_style_multi_output_missing_grad_is_zero():
     kusari.gradient_check.check_backward(lambda u, v: MulAdd()(u, v),
                                          (numpy.array([2.0]), numpy.array([3.0])),
                                          (numpy.ones(1), numpy.ones(1)))
+
+
+def test_type_check_out_of_range_index_fails_like_chainer():
+    x = numpy.zeros((4,), numpy.float32)
+    types = type_check.get_types((x,), 'in_types', False)
+    type_check.argname(types, ('x',))
+    x_type, = types
+    with pytest.raises(type_check.InvalidType) as e:
+        type_check.expect(x_type.ndim >= 2, x_type.shape[1] == 3)
+    assert 'Expect: x.ndim >= 2' in str(e.value) and 'Actual: 1 < 2' in str(e.value)
+    with pytest.raises(type_check.InvalidType) as e:
+        type_check.expect(x_type.shape[1] + 1 == 3)
+    assert 'x.shape[1] + 1 == 3' in str(e.value)

@@ -35,6 +35,30 @@ n_step_bigru n_step_rnn n_step_birnn forget
 """.split()
 
 
+# The other 19 of Chainer v7.8's 216 functions (issue #8).
+CHAINER_FUNCTIONS_II = """
+argmax_crf1d black_out connectionist_temporal_classification crf1d
+discriminative_margin_based_clustering_loss negative_sampling
+deformable_convolution_2d_sampler local_convolution_2d spatial_transformer_grid
+spatial_transformer_sampler roi_average_align_2d roi_average_pooling_2d roi_max_align_2d
+roi_max_pooling_2d roi_pooling_2d decorrelated_batch_normalization
+fixed_decorrelated_batch_normalization tree_lstm sparse_matmul
+""".split()
+
+# What Chainer never had.
+BEYOND_CHAINER = """
+gelu silu mish hard_swish softsign log_sigmoid scaled_dot_product_attention
+kl_divergence cosine_similarity pairwise_distance
+""".split()
+
+
+def test_all_216_chainer_functions_and_the_additions_exist():
+    names = CHAINER_FUNCTIONS + CHAINER_FUNCTIONS_II
+    assert len(set(names)) == 216
+    missing = [n for n in names + BEYOND_CHAINER if not callable(getattr(F, n, None))]
+    assert not missing, missing
+
+
 def test_count():
     assert len(CHAINER_FUNCTIONS) == len(set(CHAINER_FUNCTIONS)) == 197
 

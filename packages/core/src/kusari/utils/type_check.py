@@ -75,6 +75,18 @@ _INVERSE = {'==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<'}
 _PRIORITY = {'+': 4, '-': 4, '*': 5, '/': 5, '//': 5, '%': 5, '**': 7}
 
 
+class _Undefined:
+    """The value of an expression that cannot be evaluated (an index out of range)."""
+
+    def __repr__(self):
+        return 'undefined'
+
+    __str__ = __repr__
+
+
+_UNDEFINED = _Undefined()
+
+
 class Expr:
     """A value with a lazily built text that says where it came from."""
 
@@ -101,7 +113,12 @@ class Expr:
 
     # ---- comparisons produce Testables ------------------------------------------------
     def _cmp(self, other, op, fn):
-        return Testable(fn(self.value, _value(other)), self, op, other)
+        a, b = self.value, _value(other)
+        if a is _UNDEFINED or b is _UNDEFINED:
+            # e.g. x.shape[1] of a 1-d x: the condition fails (an earlier condition
+            # of the same expect() usually explains why, as Chainer's lazy checks do)
+            return Testable(False, self, op, other)
+        return Testable(fn(a, b), self, op, other)
 
     def __eq__(self, other):
         return self._cmp(other, '==', operator.eq)
@@ -126,7 +143,8 @@ class Expr:
     # ---- arithmetic ---------------------------------------------------------------
     def _bin(self, other, op, fn, reverse=False):
         a, b = (other, self) if reverse else (self, other)
-        value = fn(_value(a), _value(b))
+        va, vb = _value(a), _value(b)
+        value = _UNDEFINED if va is _UNDEFINED or vb is _UNDEFINED else fn(va, vb)
         pr = _PRIORITY[op]
 
         def text():
@@ -179,7 +197,10 @@ class Expr:
         k = _value(key)
         if isinstance(k, slice):
             k = slice(_value(k.start), _value(k.stop), _value(k.step))
-        value = self.value[k]
+        try:
+            value = _UNDEFINED if self.value is _UNDEFINED else self.value[k]
+        except (IndexError, KeyError, TypeError):
+            value = _UNDEFINED
 
         def text():
             if isinstance(key, slice):
@@ -196,7 +217,7 @@ class Expr:
     def __getattr__(self, name):
         if name.startswith('__'):
             raise AttributeError(name)
-        value = getattr(self.value, name)
+        value = _UNDEFINED if self.value is _UNDEFINED else getattr(self.value, name)
         return Expr(value, lambda: '%s.%s' % (self.text, name))
 
     def __call__(self, *args):
