@@ -703,18 +703,30 @@ class GradientMethod(Optimizer):
             loss.backward(loss_scale=self._loss_scale)
             del loss
 
-        self.reallocate_cleared_grads()
+        # One traversal of the target serves the whole step (it runs every step).
+        params = list(self.target.params())
+        self._reallocate(params)
         self.check_nan_in_grads()
-        self.call_hooks('pre')
+        if self._pre_update_hooks:
+            self.call_hooks('pre')
 
         self.t += 1
         if self.is_safe_to_update():
-            for param in self.target.params():
+            for param in params:
                 param.update()
 
-        self.reallocate_cleared_grads()
-        self.call_hooks('post')
+        self._reallocate(params)
+        if self._post_update_hooks:
+            self.call_hooks('post')
         self.update_loss_scale()
+
+    def _reallocate(self, params):
+        if type(self).reallocate_cleared_grads is not GradientMethod.reallocate_cleared_grads:
+            self.reallocate_cleared_grads()      # a subclass's own policy
+            return
+        for param in params:
+            if param.grad is None and param.array is not None:
+                param.grad = _zeros_like(param.array)
 
     def use_cleargrads(self, use=True):
         """Deprecated: use ``cleargrads`` (default) or ``zerograds`` in :meth:`update`.
