@@ -42,7 +42,7 @@ def lint(session):
     """ruff check over everything in the repository."""
     session.install('ruff')
     session.run('ruff', 'check', 'packages', 'tools', 'noxfile.py', 'benchmarks',
-                'examples', *session.posargs)
+                'examples', 'tests', 'docs/conf.py', *session.posargs)
 
 
 @nox.session(python='3.11')

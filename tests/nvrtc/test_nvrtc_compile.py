@@ -16,7 +16,6 @@ import pytest
 pytest.importorskip('cupy_backends.cuda.libs.nvrtc',
                     reason='cupy-cuda12x and nvidia-cuda-nvrtc-cu12 are needed')
 
-import kusari  # noqa: E402
 from kusari.backends import cuda, cuda_source  # noqa: E402
 
 ARCHS = ['compute_70', 'compute_80', 'compute_90']

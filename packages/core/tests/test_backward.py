@@ -229,6 +229,7 @@ def test_intermediate_arrays_are_freed_unless_retained():
     del h2
     gc.collect()
     assert ref2() is not None     # Square retains its input
+    assert y2.creator.inputs[0].data is not None
 
 
 def test_dead_outputs_are_not_kept_alive():

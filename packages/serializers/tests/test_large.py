@@ -33,10 +33,10 @@ def _check(tmp_path, n, limit, fmt='npz'):
     nbytes = src.W.array.nbytes
     if fmt == 'npz':
         path = tmp_path / 'big.npz'
-        save = lambda: save_npz(path, src, compression=False)  # noqa: E731
+        save = lambda: save_npz(path, src, compression=False)  # noqa: E731,F821
     else:
         path = tmp_path / 'big.h5'
-        save = lambda: save_hdf5(path, src, compression=None)  # noqa: E731
+        save = lambda: save_hdf5(path, src, compression=None)  # noqa: E731,F821
     peak_save = _peak(save)
     del src
     dst = _big_link(n, 0.0)

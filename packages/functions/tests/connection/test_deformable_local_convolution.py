@@ -3,7 +3,6 @@ import math
 import numpy
 import pytest
 
-import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType

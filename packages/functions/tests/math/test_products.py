@@ -4,7 +4,6 @@ import warnings
 import numpy
 import pytest
 
-import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType

@@ -1,7 +1,6 @@
 import numpy
 import pytest
 
-import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType

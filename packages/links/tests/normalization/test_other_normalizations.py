@@ -61,7 +61,7 @@ def test_group_normalization_forward_backward(dtype):
         gn = L.GroupNormalization(2)
         x = rng.uniform(-1, 1, (2, 4, 3)).astype(dtype)
         y = gn(x)
-    assert gn.gamma.shape == (4,)
+    assert y.shape == x.shape and gn.gamma.shape == (4,)
     gn.gamma.array[...] = rng.uniform(0.5, 1.5, 4)
     gn.beta.array[...] = rng.uniform(-1, 1, 4)
     numpy.testing.assert_allclose(gn(x).array,

@@ -14,7 +14,7 @@ import importlib
 
 import numpy
 
-__all__ = ['available', 'cupy', 'to_gpu', 'to_cpu', 'get_device_from_id',
+__all__ = ['available', 'cupy',  # noqa: F822  (module attributes made on demand) 'to_gpu', 'to_cpu', 'get_device_from_id',
            'get_device_from_array', 'get_array_module', 'elementwise', 'reduce', 'raw',
            'KERNELS', 'KernelSource', 'require_cupy', 'DummyDevice', 'memoize']
 

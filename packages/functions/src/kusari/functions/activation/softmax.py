@@ -2,7 +2,6 @@
 import numpy
 
 from kusari import _core
-from kusari import backend
 from kusari import function_node
 from kusari.backends import cuda
 from kusari.functions.activation import _common

@@ -5,6 +5,7 @@ from kusari import _core
 from kusari import backend
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
+from kusari.functions.connection import _workspace
 from kusari.functions.connection._util import check_float, invalid
 from kusari.functions.math.sum import sum as _sum
 
@@ -26,6 +27,10 @@ def _check_ids(x, n_vocab, ignore_label):
     xp = backend.get_array_module(x)
     if x.size == 0:
         return
+    if xp is numpy and ignore_label is None:
+        # two reductions instead of three elementwise passes and a reduction
+        if int(x.min()) >= 0 and int(x.max()) < n_vocab:
+            return
     valid = (x >= 0) & (x < n_vocab)
     if ignore_label is not None:
         valid |= x == ignore_label
@@ -45,7 +50,7 @@ def _scatter(x, gy, w_shape, w_dtype, ignore_label):
     g2 = gy.reshape(-1, m)
     if xp is numpy:
         work = numpy.float32 if w_dtype == numpy.float16 else w_dtype
-        gW = numpy.zeros(w_shape, dtype=work)
+        gW = _workspace.zeros(tuple(w_shape), numpy.dtype(work))
         if ids.dtype != numpy.int32 and ids.dtype != numpy.int64:
             ids = ids.astype(numpy.int64)
         ids = numpy.ascontiguousarray(ids)

@@ -159,3 +159,83 @@ def backward(const real[:, ::1] x, const real[:, ::1] y, bint has_y,
                 for j in range(C):
                     gx[i, j] *= f
             gx[i, ti] -= <real>sc
+
+
+# ---- many classes: NumPy's vectorized exp between two passes over the rows -----------
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+def shift_rows(const real[:, ::1] x, real[:, ::1] y, double[::1] m):
+    """``m[r] = max(x[r])`` and ``y[r] = x[r] - m[r]`` (``y`` then goes through exp)."""
+    cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
+    cdef real mx, v
+    if y.shape[0] != R or y.shape[1] != C or m.shape[0] != R:
+        raise ValueError('softmax_cross_entropy kernel: shape mismatch')
+    if C == 0:
+        return
+    with nogil:
+        for i in range(R):
+            mx = x[i, 0]
+            for j in range(1, C):
+                v = x[i, j]
+                if v > mx:
+                    mx = v
+            m[i] = mx
+            for j in range(C):
+                y[i, j] = x[i, j] - mx
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+def finish_rows(const real[:, ::1] x, real[:, ::1] e, const label_t[::1] t,
+                long long ignore_label, const real[::1] w, bint has_w, bint normalize,
+                const double[::1] m, real[::1] loss):
+    """From ``e = exp(x - m)``: the per-row loss ``-w[t] * log_softmax(x)[t]`` (0 where
+    ignored) into ``loss``, and with ``normalize`` ``e /= rowsum(e)`` (the softmax).
+
+    Labels must have been checked with :func:`check_labels`.  Returns the sum of the
+    losses (a double).
+    """
+    cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
+    cdef long long ti
+    cdef double s0, s1, s2, s3, s, lp, total = 0.0
+    cdef real inv
+    if (e.shape[0] != R or e.shape[1] != C or t.shape[0] != R or m.shape[0] != R
+            or loss.shape[0] != R):
+        raise ValueError('softmax_cross_entropy kernel: shape mismatch')
+    if has_w and w.shape[0] != C:
+        raise ValueError('softmax_cross_entropy kernel: shape mismatch of w')
+    if C == 0:
+        for i in range(R):
+            loss[i] = 0
+        return 0.0
+    with nogil:
+        for i in range(R):
+            # four partial sums: no loop-carried latency chain
+            s0 = s1 = s2 = s3 = 0.0
+            j = 0
+            while j + 4 <= C:
+                s0 += e[i, j]
+                s1 += e[i, j + 1]
+                s2 += e[i, j + 2]
+                s3 += e[i, j + 3]
+                j += 4
+            while j < C:
+                s0 += e[i, j]
+                j += 1
+            s = (s0 + s1) + (s2 + s3)
+            if normalize:
+                inv = <real>(1.0 / s)
+                for j in range(C):
+                    e[i, j] = e[i, j] * inv
+            ti = t[i]
+            if ti == ignore_label or ti < 0 or ti >= C:
+                loss[i] = 0
+                continue
+            lp = x[i, ti] - m[i] - log(s)
+            if has_w:
+                lp = lp * w[ti]
+            loss[i] = <real>(-lp)
+            total -= lp
+    return total

@@ -6,6 +6,7 @@ from kusari import backend
 from kusari._core import FunctionNode
 from kusari._core import Variable
 from kusari.backends import cuda
+from kusari.functions.connection import _workspace
 from kusari.functions.loss import _softmax_cross_entropy_kernels as _k
 from kusari.functions.util import _ops
 
@@ -183,22 +184,21 @@ class SoftmaxCrossEntropy(FunctionNode):
         return loss.reshape(t.shape).astype(dtype, copy=False),
 
     def _forward_wide(self, x2, t1, w):
-        R = x2.shape[0]
-        m = x2.max(axis=1, keepdims=True)
-        y = numpy.subtract(x2, m)
+        # max-shift rows (Cython), NumPy's vectorized exp in place, then one more
+        # Cython pass for the row sums, the losses and the normalization
+        R, C = x2.shape
+        y = _workspace.empty((R, C), x2.dtype)
+        m = numpy.empty(R, numpy.float64)
+        _k.shift_rows(x2, y, m)
         numpy.exp(y, out=y)
-        s = y.sum(axis=1, keepdims=True)
-        valid = t1 != self.ignore_label
-        tc = numpy.where(valid, t1, 0)
-        rows = numpy.arange(R)
-        lp = x2[rows, tc] - m[:, 0] - numpy.log(s[:, 0])
-        if w is not None:
-            lp *= w[tc]
-        loss = numpy.where(valid, -lp, lp.dtype.type(0))
+        loss = numpy.empty(R, x2.dtype)
+        has_w = w is not None
+        total = _k.finish_rows(x2, y, t1, self.ignore_label,
+                               w if has_w else _EMPTY[x2.dtype], has_w,
+                               bool(self.cache_score), m, loss)
         if self.cache_score:
-            y /= s
             self.y = y
-        return loss, float(loss.sum(dtype=numpy.float64))
+        return loss, total
 
     def forward_gpu(self, inputs):
         x, t = inputs

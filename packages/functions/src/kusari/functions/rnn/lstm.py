@@ -144,17 +144,18 @@ class LSTM(FunctionNode):
         self.retain_outputs((0,))
         if type(x) is _ndarray:
             if x.ndim == 2 and x.dtype in _FAST:
+                # the whole cell in one Cython call (a vectorized tanh for float32)
                 c_prev = numpy.ascontiguousarray(c_prev)
-                # NumPy's vectorized tanh for all gates at once, the rest in Cython
-                act = numpy.multiply(x, _gate_scale(x.shape[1], x.dtype), order='C')
-                numpy.tanh(act, out=act)
-                c_next = numpy.empty_like(c_prev)
-                _k.combine(c_prev, act, c_next)
-                co = numpy.tanh(c_next[:x.shape[0]])
+                x = numpy.ascontiguousarray(x)
+                B = x.shape[0]
+                act = numpy.empty(x.shape, x.dtype)
+                c_next = numpy.empty(c_prev.shape, x.dtype)
+                co = numpy.empty((B,) + c_prev.shape[1:], x.dtype)
+                h = numpy.empty((B,) + c_prev.shape[1:], x.dtype)
+                _k.forward_act(c_prev, x, act, c_next, co, h)
                 self._act = act
-                self._co = co.copy()
-                _k.output(act, co)
-                return c_next, co
+                self._co = co
+                return c_next, h
             return _forward_xp(numpy, c_prev, x)
         cp = cuda.cupy
         B = x.shape[0]
@@ -296,3 +297,98 @@ def lstm(c_prev, x):
     (0.0, 0.0)
     """
     return LSTM().apply((c_prev, x))
+
+
+class _LinearLSTM(FunctionNode):
+    """One step of the ``L.LSTM`` link fused into a single node (private; CPU).
+
+    Inputs ``(c_prev, x, Wu, bu)`` or ``(c_prev, x, Wu, bu, h, Wl)``; computes the gate
+    pre-activations ``x Wu^T + bu (+ h Wl^T)`` (the same operations, in the same order,
+    as the ``upward`` and ``lateral`` links and their sum) and the LSTM cell; outputs
+    ``(c, h_new)``.  All rows of ``c_prev`` and ``h`` belong to ``x``'s batch.  The
+    backward is exact and, through :meth:`backward`, differentiable again.
+    """
+
+    @property
+    def label(self):
+        return 'LinearLSTM'
+
+    def forward(self, inputs):
+        c_prev, x, Wu, bu = inputs[:4]
+        gates = x @ Wu.T
+        gates += bu
+        if len(inputs) == 6:
+            h, Wl = inputs[4:]
+            gates += h @ Wl.T
+        self.retain_inputs(tuple(range(len(inputs))))
+        c_prev = numpy.ascontiguousarray(c_prev)
+        B = x.shape[0]
+        act = numpy.empty(gates.shape, gates.dtype)
+        c_next = numpy.empty(c_prev.shape, gates.dtype)
+        co = numpy.empty((B, c_prev.shape[1]), gates.dtype)
+        h_new = numpy.empty((B, c_prev.shape[1]), gates.dtype)
+        _k.forward_act(c_prev, gates, act, c_next, co, h_new)
+        self._act = act
+        self._co = co
+        return c_next, h_new
+
+    def backward_array(self, indexes, grad_outputs):
+        gc, gh = grad_outputs
+        inputs = self.inputs
+        c_prev = numpy.ascontiguousarray(inputs[0].data)
+        act = self._act
+        gc_prev = numpy.empty_like(c_prev)
+        gg = numpy.empty_like(act)
+        has_gc = gc is not None
+        has_gh = gh is not None
+        _k.backward_act(c_prev, act, self._co,
+                        numpy.ascontiguousarray(gc) if has_gc else c_prev, has_gc,
+                        numpy.ascontiguousarray(gh) if has_gh else self._co, has_gh,
+                        gc_prev, gg)
+        ret = []
+        for i in indexes:
+            if i == 0:
+                ret.append(gc_prev)
+            elif i == 1:
+                ret.append(gg @ inputs[2].data)
+            elif i == 2:
+                ret.append(gg.T @ inputs[1].data)
+            elif i == 3:
+                ret.append(gg.sum(axis=0))
+            elif i == 4:
+                ret.append(gg @ inputs[5].data)
+            else:
+                ret.append(gg.T @ inputs[4].data)
+        return tuple(ret)
+
+    def backward(self, indexes, grad_outputs):
+        from kusari.functions.connection.linear import linear
+        ins = self.get_retained_inputs()
+        c_prev, x, Wu, bu = ins[:4]
+        gates = linear(x, Wu, bu)
+        if len(ins) == 6:
+            gates = gates + linear(ins[4], ins[5])
+        gc, gh = grad_outputs
+        gc_prev, gg = _lstm_grad_vars(c_prev, gates, gc, gh)
+        ggt = _core.transpose(gg)
+        ret = []
+        for i in indexes:
+            if i == 0:
+                ret.append(gc_prev)
+            elif i == 1:
+                ret.append(linear(gg, _core.transpose(Wu)))
+            elif i == 2:
+                ret.append(linear(ggt, _core.transpose(x)))
+            elif i == 3:
+                ret.append(_core.sum_to(gg, (gg.shape[1],)))
+            elif i == 4:
+                ret.append(linear(gg, _core.transpose(ins[5])))
+            else:
+                ret.append(linear(ggt, _core.transpose(ins[4])))
+        return tuple(ret)
+
+
+def _linear_lstm(c_prev, x, Wu, bu, h=None, Wl=None):
+    """``(c, h_new)`` of one fused ``L.LSTM`` step (private; see :class:`_LinearLSTM`)."""
+    args = (c_prev, x, Wu, bu) if h is None else (c_prev, x, Wu, bu, h, Wl)
+    return _LinearLSTM().apply(args)

@@ -1,5 +1,4 @@
 """Embedding (lookup table) layer."""
-import numpy
 
 import kusari.functions as F
 from kusari import link
@@ -62,14 +61,8 @@ class EmbedID(link.Link):
         if dtype is None or dtype.kind not in 'iu':
             raise _util.invalid('EmbedID', 'x.dtype.kind in "iu" (integer ids)',
                                 'x.dtype == {}'.format(dtype))
-        if isinstance(arr, numpy.ndarray) and arr.size:
-            n = self.W.shape[0]
-            valid = (arr >= 0) & (arr < n)
-            if self.ignore_label is not None:
-                valid |= arr == self.ignore_label
-            if not valid.all():
-                bad = arr[~valid].ravel()[0]
-                raise ValueError(
-                    'EmbedID: ids must be in [0, {}) (or equal ignore_label={}), but '
-                    'got {}'.format(n, self.ignore_label, bad))
-        return F.embed_id(x, self.W, ignore_label=self.ignore_label)
+        try:
+            # F.embed_id validates the ids (before any lookup)
+            return F.embed_id(x, self.W, ignore_label=self.ignore_label)
+        except ValueError as e:
+            raise ValueError('EmbedID: {}'.format(e)) from None
