@@ -42,7 +42,7 @@ class ReLU(function_node.FunctionNode):
         if type(x) is _ndarray:
             if x.nbytes >= _workspace.MIN_BYTES:
                 return numpy.maximum(x, 0, out=_workspace.empty(x.shape, x.dtype)),
-            y = numpy.maximum(x, 0)
+            y = numpy.maximum(x, x.dtype.type(0))   # a typed 0 keeps 0-d float32 on NumPy 1.x
             if type(y) is not _ndarray:
                 y = numpy.asarray(y)
             return y,

@@ -53,7 +53,9 @@ class Mean(FunctionNode):
         if dt == _float16:
             y = _add_reduce(x, axis, _float32, None, self.keepdims) / n
             return (numpy.asarray(y).astype(dt),)
-        return (_asarray(_add_reduce(x, axis, None, None, self.keepdims) / n),)
+        # the count as a scalar of x's dtype: NumPy 1.x would promote a 0-d result
+        # divided by a Python int to float64
+        return (_asarray(_add_reduce(x, axis, None, None, self.keepdims) / dt.type(n)),)
 
     def _gy_shape(self):
         shape = self.inputs[0].shape
