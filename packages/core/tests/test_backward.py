@@ -357,3 +357,28 @@ def test_function_node_copies_keep_attributes_not_graph():
         assert type(g) is Square and g.inputs is None and g.outputs is None
         numpy.testing.assert_array_equal(g.extra, [0, 1, 2])
     assert copy.deepcopy(f).extra is not f.extra
+
+
+def test_accumulated_gradients_are_not_shared_between_inputs():
+    # h gets two gradients (summed into a new array); Add hands that same array to
+    # both of its inputs, and a and b then receive more gradient separately: the
+    # in-place accumulation of the engine must not let one leak into the other.
+    a = Variable(numpy.array([1.0, 2.0]))
+    b = Variable(numpy.array([3.0, 4.0]))
+    s = a + b
+    h = s * 1.0
+    y = h * 2.0 + h * 3.0 + a * 10.0 + b * 100.0
+    y.grad = numpy.ones(2)
+    y.backward()
+    numpy.testing.assert_allclose(a.grad, [15.0, 15.0])
+    numpy.testing.assert_allclose(b.grad, [105.0, 105.0])
+
+
+def test_many_consumers_accumulate_correctly():
+    w = Variable(numpy.array([2.0]))
+    total = w * 1.0
+    for k in range(2, 40):
+        total = total + w * float(k)
+    total.grad = numpy.ones(1)
+    total.backward()
+    numpy.testing.assert_allclose(w.grad, [sum(range(1, 40))])

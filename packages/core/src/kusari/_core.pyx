@@ -17,6 +17,7 @@ The whole idea fits in a few paragraphs:
   arrays, and functions that define ``backward_array`` skip Variable wrapping entirely.
 """
 import heapq
+import sys
 import threading
 import warnings
 import weakref
@@ -354,13 +355,15 @@ cdef object _cupy = None
 cdef object _cupy_ndarray = None
 
 
+cdef dict _sys_modules = sys.modules
+
+
 cdef _load_cupy():
     # Never import CuPy on our own: an array can only be a CuPy array if the user (or
     # kusari.backends.cuda) already imported it.
     global _cupy, _cupy_ndarray
     if _cupy_ndarray is None:
-        import sys
-        mod = sys.modules.get('cupy')
+        mod = _sys_modules.get('cupy')
         if mod is not None and hasattr(mod, 'ndarray'):
             _cupy = mod
             _cupy_ndarray = mod.ndarray
@@ -1591,6 +1594,7 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
     cdef set seen = set()
     cdef dict leaves = {}
     cdef long counter = 0
+    cdef dict owned = {}     # id -> array of the sums this loop allocated (kept alive)
     cdef Variable rv
     cdef VariableNode node, x
     cdef FunctionNode f
@@ -1638,6 +1642,8 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                     out_nodes[i] = y
                     g = grads.pop(y, None)
                     if g is not None:
+                        if owned:
+                            owned.pop(id(g), None)   # handed out: no longer ours to reuse
                         gys[i] = g
                         any_grad = True
                         if retain_grad:
@@ -1693,7 +1699,18 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                         gx = _new_variable(gx, False)
                 _check_gx(f, x, gx)
                 prev = grads.get(x)
-                grads[x] = gx if prev is None else prev + gx
+                if prev is None:
+                    grads[x] = gx
+                elif not double_bp and id(prev) in owned and \
+                        type(prev) is _ndarray and type(gx) is _ndarray:
+                    # an array this loop allocated by an earlier sum: nobody else
+                    # holds it, so add in place instead of allocating again
+                    prev += gx
+                else:
+                    acc = prev + gx
+                    if not double_bp:
+                        owned[id(acc)] = acc
+                    grads[x] = acc
                 if stop_nodes is not None and x in stop_nodes:
                     leaves[x] = None
                 elif x._creator is None:
