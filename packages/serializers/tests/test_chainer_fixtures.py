@@ -1,4 +1,4 @@
-"""Files written by real Chainer 7.8.1 (/work/shared/fixtures/chainer/README.md)."""
+"""Files written by real Chainer 7.8.1 (../shared/fixtures/chainer/README.md beside the checkout)."""
 import os
 import zipfile
 
@@ -8,7 +8,9 @@ import pytest
 import kusari
 from kusari.serializers import load_npz, load_hdf5, save_npz, save_hdf5
 
-FIXTURES = os.environ.get('KUSARI_CHAINER_FIXTURES', '/work/shared/fixtures/chainer')
+FIXTURES = os.environ.get('KUSARI_CHAINER_FIXTURES') or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), *(['..'] * 4), 'shared', 'fixtures',
+    'chainer')  # ../shared beside the checkout
 pytestmark = pytest.mark.skipif(
     not os.path.exists(os.path.join(FIXTURES, 'mlp.npz')),
     reason='Chainer fixtures not available')

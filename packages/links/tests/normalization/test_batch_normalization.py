@@ -10,7 +10,9 @@ from kusari.utils import type_check
 
 import _links_testing as lt
 
-FIXTURES = '/work/shared/fixtures/chainer'
+FIXTURES = os.environ.get('KUSARI_CHAINER_FIXTURES') or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), *(['..'] * 5), 'shared', 'fixtures',
+    'chainer')  # ../shared beside the checkout
 
 
 def _bn_ref(x, gamma, beta, mean, var, eps, axes):

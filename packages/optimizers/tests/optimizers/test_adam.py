@@ -7,7 +7,9 @@ import pytest
 
 from kusari import optimizers
 
-FIXTURES = '/work/shared/fixtures/chainer'
+FIXTURES = os.environ.get('KUSARI_CHAINER_FIXTURES') or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), *(['..'] * 5), 'shared', 'fixtures',
+    'chainer')  # ../shared beside the checkout
 
 
 def _one_param(make_link, p0, opt):
