@@ -27,6 +27,7 @@ import numpy
 cimport cython
 from cpython.object cimport PyObject
 from cpython.pythread cimport PyThread_get_thread_ident
+from cpython.weakref cimport PyWeakref_NewRef
 
 # --------------------------------------------------------------------------------------
 # Configuration: a few hot flags are C ints read on every operation; everything else is
@@ -1406,6 +1407,8 @@ cdef class FunctionNode:
         requires a gradient, records this node in the graph.
         """
         cdef Py_ssize_t i, n = len(inputs)
+        if n == 1:
+            return self._apply_vars((_as_variable(inputs[0]),))
         cdef list in_vars = [None] * n
         for i in range(n):
             in_vars[i] = _as_variable(inputs[i])
@@ -1417,16 +1420,26 @@ cdef class FunctionNode:
         cdef VariableNode node
         cdef bint requires_grad = False
         cdef int rank = 0
-        cdef list in_data_l = [None] * n
-        for i in range(n):
-            v = <Variable>in_vars[i]
-            in_data_l[i] = v._data
+        cdef list in_data_l
+        cdef tuple in_data
+        if n == 1:
+            # the common case, without the intermediate list
+            v = <Variable>in_vars[0]
             node = v._node
-            if node.requires_grad:
-                requires_grad = True
-            if node.rank > rank:
-                rank = node.rank
-        cdef tuple in_data = tuple(in_data_l)
+            requires_grad = node.requires_grad
+            rank = node.rank
+            in_data = (v._data,)
+        else:
+            in_data_l = [None] * n
+            for i in range(n):
+                v = <Variable>in_vars[i]
+                in_data_l[i] = v._data
+                node = v._node
+                if node.requires_grad:
+                    requires_grad = True
+                if node.rank > rank:
+                    rank = node.rank
+            in_data = tuple(in_data_l)
         cdef _ConfigState st = _local_state()
         cdef bint type_check = st.type_check if st.type_check != _UNSET \
             else _global_state.type_check
@@ -1439,7 +1452,7 @@ cdef class FunctionNode:
                 hook.forward_preprocess(self, in_data)
         else:
             hooks = None
-        if _debug_enabled():
+        if (st.debug if st.debug != _UNSET else _global_state.debug):
             import traceback
             self.stack = traceback.extract_stack()
         outputs = self.forward(in_data)
@@ -1463,9 +1476,12 @@ cdef class FunctionNode:
         cdef VariableNode ynode
         if backprop and requires_grad:
             self.rank = rank
-            node_list = [None] * n
-            for i in range(n):
-                node_list[i] = (<Variable>in_vars[i])._node
+            if n == 1:
+                node_list = ((<Variable>in_vars[0])._node,)
+            else:
+                node_list = [None] * n
+                for i in range(n):
+                    node_list[i] = (<Variable>in_vars[i])._node
             self.inputs = tuple(node_list)
             refs = [None] * n_out
             for i in range(n_out):
@@ -1481,7 +1497,7 @@ cdef class FunctionNode:
                 ynode.rank = rank + 1
                 y._node = ynode
                 ret[i] = y
-                refs[i] = weakref.ref(ynode)
+                refs[i] = PyWeakref_NewRef(ynode, None)
             self.outputs = tuple(refs)
             if self._input_indexes_to_retain is not None:
                 for i in self._input_indexes_to_retain:
