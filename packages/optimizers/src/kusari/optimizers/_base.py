@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - the extension was not built
     _kernels = None
 
 _FAST_DTYPES = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
+_ndarray = numpy.ndarray
 
 
 def fast_views(param, grad, states):
@@ -81,6 +82,37 @@ class ElementwiseRule(optimizer.UpdateRule):
 
     def _active_state_names(self):
         return self._state_names
+
+    def update(self, param):
+        """Update ``param`` (see :meth:`kusari.UpdateRule.update`).
+
+        The common case -- host arrays of one float32/float64 dtype, C-contiguous, an
+        initialized state, no hooks, no loss scale, no float32 master copy -- goes
+        straight to the fused kernel; everything else takes the general path.
+        """
+        grad = param.grad
+        p = param.array
+        state = self._state
+        if (_kernels is None or grad is None or state is None or not self.enabled
+                or type(p) is not _ndarray or type(grad) is not _ndarray
+                or self._pre_update_hooks or self._post_update_hooks
+                or self._use_fp32_update or param._loss_scale is not None):
+            return super().update(param)
+        dtype = p.dtype
+        shape = p.shape
+        if (dtype not in _FAST_DTYPES or grad.dtype is not dtype or grad.shape != shape
+                or not p.flags.c_contiguous or not p.flags.writeable
+                or not grad.flags.c_contiguous):
+            return super().update(param)
+        views = [p.reshape(-1), grad.reshape(-1)]
+        for name in self._active_state_names():
+            a = state.get(name)
+            if (type(a) is not _ndarray or a.dtype is not dtype or a.shape != shape
+                    or not a.flags.c_contiguous or not a.flags.writeable):
+                return super().update(param)
+            views.append(a.reshape(-1))
+        self.t += 1
+        self._update_fused(*views)
 
     def _check(self, param):
         p, g = param.array, param.grad
