@@ -41,32 +41,6 @@ cdef _check(Py_ssize_t B, Py_ssize_t U, Py_ssize_t Bc, Py_ssize_t xc, Py_ssize_t
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
-def forward(const real[:, ::1] c_prev, const real[:, ::1] x, real[:, ::1] c_next,
-            real[:, ::1] h):
-    """``c = tanh(a) sig(i) + sig(f) c_prev``, ``h = sig(o) tanh(c)``."""
-    cdef Py_ssize_t B = h.shape[0], U = h.shape[1], Bc = c_prev.shape[0]
-    cdef Py_ssize_t b, u
-    cdef real a, ig, fg, og, c
-    _check(B, U, Bc, x.shape[1], c_prev.shape[1])
-    if x.shape[0] != B or c_next.shape[0] != Bc or c_next.shape[1] != U:
-        raise ValueError('lstm kernel: inconsistent shapes')
-    with nogil:
-        for b in range(B):
-            for u in range(U):
-                a = _tanh(x[b, 4 * u])
-                ig = _sig(x[b, 4 * u + 1])
-                fg = _sig(x[b, 4 * u + 2])
-                og = _sig(x[b, 4 * u + 3])
-                c = a * ig + fg * c_prev[b, u]
-                c_next[b, u] = c
-                h[b, u] = og * _tanh(c)
-        for b in range(B, Bc):
-            for u in range(U):
-                c_next[b, u] = c_prev[b, u]
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
 def backward(const real[:, ::1] c_prev, const real[:, ::1] x, const real[:, ::1] c_next,
              const real[:, ::1] gc, bint has_gc, const real[:, ::1] gh, bint has_gh,
              real[:, ::1] gc_prev, real[:, ::1] gx):
@@ -111,40 +85,6 @@ def backward(const real[:, ::1] c_prev, const real[:, ::1] x, const real[:, ::1]
 # ---- split kernels: NumPy computes the transcendental functions (SIMD), these loops
 # do the arithmetic.  ``act`` is ``tanh(x * [1, 1/2, 1/2, 1/2, ...])``, so that
 # ``a = act[4u]`` and ``sigmoid(x[4u + k]) = act[4u + k] / 2 + 1/2`` for k = 1, 2, 3.
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def combine(const real[:, ::1] c_prev, const real[:, ::1] act, real[:, ::1] c_next):
-    """``c_next[:B] = a * i + f * c_prev[:B]``; the other rows copy ``c_prev``."""
-    cdef Py_ssize_t B = act.shape[0], U = c_prev.shape[1], Bc = c_prev.shape[0]
-    cdef Py_ssize_t b, u
-    cdef real ig, fg
-    _check(B, U, Bc, act.shape[1], c_next.shape[1])
-    if c_next.shape[0] != Bc:
-        raise ValueError('lstm kernel: inconsistent shapes')
-    with nogil:
-        for b in range(B):
-            for u in range(U):
-                ig = act[b, 4 * u + 1] * <real>0.5 + <real>0.5
-                fg = act[b, 4 * u + 2] * <real>0.5 + <real>0.5
-                c_next[b, u] = act[b, 4 * u] * ig + fg * c_prev[b, u]
-        for b in range(B, Bc):
-            for u in range(U):
-                c_next[b, u] = c_prev[b, u]
-
-
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def output(const real[:, ::1] act, real[:, ::1] co_h):
-    """``h = o * tanh(c)`` in place: ``co_h`` holds ``tanh(c)`` on entry, ``h`` after."""
-    cdef Py_ssize_t B = co_h.shape[0], U = co_h.shape[1], b, u
-    if act.shape[0] != B or act.shape[1] != 4 * U:
-        raise ValueError('lstm kernel: inconsistent shapes')
-    with nogil:
-        for b in range(B):
-            for u in range(U):
-                co_h[b, u] = (act[b, 4 * u + 3] * <real>0.5 + <real>0.5) * co_h[b, u]
-
 
 @cython.boundscheck(False)
 @cython.wraparound(False)

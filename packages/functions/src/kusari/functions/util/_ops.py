@@ -55,21 +55,6 @@ def check_same_shape(func, names, arrays):
                           '%s != %s' % (s0, a.shape))
 
 
-def _arr(xp, v, like):
-    # NumPy ufuncs on 0-dim arrays return scalars; keep arrays.
-    if type(v) is not type(like):
-        v = xp.asarray(v)
-    return v
-
-
-# ---- elementwise -------------------------------------------------------------------
-
-
-def _sigmoid_array(xp, x):
-    half = x.dtype.type(0.5)
-    return _arr(xp, xp.tanh(x * half) * half + half, x)
-
-
 def square(x):
     x = as_var(x)
     return x * x
