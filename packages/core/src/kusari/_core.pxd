@@ -8,6 +8,7 @@ cdef class _ConfigState:
     cdef public int debug
     cdef public dict values
     cdef public dict function_hooks
+    cdef public int defer_leaf_grads   # set by the engine while it accepts DeferredGrad
 
 
 cdef class VariableNode:
@@ -47,6 +48,11 @@ cdef class FunctionNode:
     cpdef tuple forward(self, tuple inputs)
     cpdef tuple apply(self, inputs)
     cdef tuple _apply_vars(self, tuple in_vars)
+
+
+cdef class DeferredGrad:
+    cdef readonly tuple shape
+    cdef readonly object dtype
 
 
 cdef Variable _new_variable(object data, bint requires_grad)

@@ -73,6 +73,7 @@ cdef class _ConfigState:
             self.debug = _UNSET
             self.values = {}
         self.function_hooks = {}
+        self.defer_leaf_grads = 0
 
 
 cdef _ConfigState _global_state = _ConfigState(True)
@@ -1568,6 +1569,125 @@ cdef tuple _select_targets(FunctionNode f, gxs, tuple targets):
 
 
 # --------------------------------------------------------------------------------------
+# Deferred leaf gradients
+# --------------------------------------------------------------------------------------
+
+cdef class DeferredGrad:
+    """A gradient that ``backward_array`` hands to the engine unevaluated.
+
+    A recurrent network applies the same parameter at every step, so the parameter's
+    gradient is a sum of many small terms (``gy_t^T x_t`` for a weight matrix).
+    Evaluating the whole sum at once -- one large GEMM instead of many small ones,
+    and no per-step accumulation -- is several times cheaper.  A node's
+    ``backward_array`` may therefore return a ``DeferredGrad`` for input ``i`` when
+    :func:`defers_grad` is true for ``self.inputs[i]``; the engine then collects the
+    terms of that leaf and, once every node has run, adds up the terms of each
+    subclass with ``type(term).combine(terms)``.  Anywhere else the engine calls
+    :meth:`materialize`.  Subclasses set ``shape`` and ``dtype`` (of the gradient)
+    through ``DeferredGrad.__init__``.
+
+    The terms keep their operands alive until the end of ``backward``.
+    """
+
+    def __init__(self, shape, dtype):
+        self.shape = tuple(shape)
+        self.dtype = numpy.dtype(dtype)
+
+    def materialize(self):
+        """The gradient as an array."""
+        raise NotImplementedError
+
+    @classmethod
+    def combine(cls, terms):
+        """The sum of ``terms`` (a list of instances of ``cls``) as one array."""
+        g = None
+        for t in terms:
+            v = t.materialize()
+            if g is None:
+                g = v.copy() if len(terms) > 1 else v
+            else:
+                g += v
+        return g
+
+
+cdef Py_ssize_t _COMBINE_CHUNK_BYTES = 32 << 20
+
+
+cdef class MatMulTGrad(DeferredGrad):
+    """The deferred gradient ``a.T @ b`` (cast to ``dtype``) for ``a`` (K, M) and
+    ``b`` (K, N): the weight gradient of a linear map.  Terms combine by stacking
+    their rows, i.e. one GEMM over all of them (in chunks of at most 32 MiB of
+    operands, to bound the temporary copy)."""
+
+    cdef readonly object a
+    cdef readonly object b
+
+    def __init__(self, a, b, dtype):
+        self.a = a
+        self.b = b
+        self.shape = (a.shape[1], b.shape[1])
+        self.dtype = numpy.dtype(dtype)
+
+    def materialize(self):
+        g = self.a.T @ self.b
+        if g.dtype != self.dtype:
+            g = g.astype(self.dtype)
+        return g
+
+    @classmethod
+    def combine(cls, terms):
+        cdef Py_ssize_t i = 0, j, n = len(terms), nbytes
+        cdef MatMulTGrad t
+        if n == 1:
+            return (<MatMulTGrad>terms[0]).materialize()
+        t = <MatMulTGrad>terms[0]
+        xp = _xp_of(t.a)
+        out = None
+        while i < n:
+            nbytes = 0
+            j = i
+            while j < n:
+                t = <MatMulTGrad>terms[j]
+                if j > i and nbytes + t.a.nbytes + t.b.nbytes > _COMBINE_CHUNK_BYTES:
+                    break
+                nbytes += t.a.nbytes + t.b.nbytes
+                j += 1
+            if j - i == 1:
+                t = <MatMulTGrad>terms[i]
+                part = t.a.T @ t.b
+            else:
+                a = xp.concatenate([(<MatMulTGrad>terms[k]).a for k in range(i, j)])
+                b = xp.concatenate([(<MatMulTGrad>terms[k]).b for k in range(i, j)])
+                part = a.T @ b
+                a = b = None
+            if out is None:
+                out = part
+            else:
+                out += part
+            i = j
+        dtype = (<MatMulTGrad>terms[0]).dtype
+        if out.dtype != dtype:
+            out = out.astype(dtype)
+        return out
+
+
+cpdef bint defers_grad(VariableNode x):
+    """True when the running ``backward`` accepts a :class:`DeferredGrad` for ``x``
+    (plain ``backward`` without double backprop, and ``x`` a leaf)."""
+    return x._creator is None and _local_state().defer_leaf_grads
+
+
+cdef object _combine_deferred(list terms):
+    cdef object cls = type(terms[0])
+    cdef list same = [t for t in terms if type(t) is cls]
+    g = cls.combine(same)
+    if len(same) < len(terms):
+        rest = _combine_deferred([t for t in terms if type(t) is not cls])
+        g = g + rest
+    return g
+
+
+# --------------------------------------------------------------------------------------
 # The backward engine
 # --------------------------------------------------------------------------------------
 
@@ -1584,7 +1704,9 @@ cdef _check_gx(FunctionNode f, VariableNode x, gx):
     cdef object data = (<Variable>gx)._data if isinstance(gx, Variable) else gx
     if data is None:
         return
-    if not _is_array(data):
+    if isinstance(data, DeferredGrad):
+        pass
+    elif not _is_array(data):
         raise TypeError('%s.backward returned %s for an input; expected a Variable, an '
                         'array or None' % (f.label, _type_name(data)))
     if x.shape is not None and data.shape != x.shape:
@@ -1611,6 +1733,8 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
     cdef dict leaves = {}
     cdef long counter = 0
     cdef dict owned = {}     # id -> array of the sums this loop allocated (kept alive)
+    cdef dict deferred = {}  # leaf node -> list of DeferredGrad terms
+    cdef bint defer = accumulate_leaves and not double_bp and stop_nodes is None
     cdef Variable rv
     cdef VariableNode node, x
     cdef FunctionNode f
@@ -1642,7 +1766,9 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             counter += 1
 
     prev_backprop = st.enable_backprop
+    prev_defer = st.defer_leaf_grads
     st.enable_backprop = 1 if double_bp else 0
+    st.defer_leaf_grads = defer
     try:
         while heap:
             f = <FunctionNode>heapq.heappop(heap)[2]
@@ -1708,7 +1834,18 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                 if gx is None:
                     continue
                 x = <VariableNode>f.inputs[targets[k]]
-                if isinstance(gx, numpy.generic):
+                if isinstance(gx, DeferredGrad):
+                    if defer and x._creator is None:
+                        _check_gx(f, x, gx)
+                        terms = deferred.get(x)
+                        if terms is None:
+                            deferred[x] = [gx]
+                            leaves[x] = None
+                        else:
+                            terms.append(gx)
+                        continue
+                    gx = (<DeferredGrad>gx).materialize()
+                elif isinstance(gx, numpy.generic):
                     gx = numpy.asarray(gx)
                 if double_bp:
                     if not isinstance(gx, Variable):
@@ -1738,8 +1875,14 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             gxs = None
             gys = None
             gys_t = None
+        # the leaves' deferred terms, each kind summed at once
+        for x, terms in deferred.items():
+            g = _combine_deferred(terms)
+            prev = grads.get(x)
+            grads[x] = g if prev is None else prev + g
     finally:
         st.enable_backprop = prev_backprop
+        st.defer_leaf_grads = prev_defer
 
     if not accumulate_leaves:
         return {x: grads.get(x) for x in leaves}

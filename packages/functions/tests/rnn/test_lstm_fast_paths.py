@@ -1,4 +1,4 @@
-"""The one-call LSTM cell kernel (vectorizable float32 tanh) and the fused
+"""The one-call LSTM cell kernel and the fused
 ``L.LSTM`` step node (``_LinearLSTM``)."""
 import importlib
 
@@ -24,22 +24,6 @@ def _cell(c_prev, x):
     c_next = c_prev.copy()
     c_next[:x.shape[0]] = c
     return c_next, _sig(o) * numpy.tanh(c)
-
-
-def test_tanh_f32_accuracy_and_special_values():
-    x = numpy.concatenate([numpy.linspace(-12, 12, 20001), numpy.linspace(-0.1, 0.1, 2001),
-                           [0.0, 1e-30, -1e-30, 50.0, -50.0, numpy.inf, -numpy.inf]])
-    x = x.astype(numpy.float32)
-    y = numpy.empty_like(x)
-    K.tanh_f32(x, y)
-    r = numpy.tanh(x.astype(numpy.float64))
-    numpy.testing.assert_allclose(y, r, rtol=1e-6, atol=1e-7)
-    assert y[-2] == 1 and y[-1] == -1
-    nan = numpy.empty(1, numpy.float32)
-    K.tanh_f32(numpy.array([numpy.nan], numpy.float32), nan)
-    assert numpy.isnan(nan[0])
-    with pytest.raises(ValueError, match='tanh_f32'):
-        K.tanh_f32(x, y[:-1])
 
 
 @pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])

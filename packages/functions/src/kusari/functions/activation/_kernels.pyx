@@ -17,6 +17,8 @@ from cpython.buffer cimport (PyBUF_FORMAT, PyBUF_STRIDES, PyBUF_WRITABLE,
                              PyBuffer_IsContiguous, PyBuffer_Release,
                              PyObject_GetBuffer)
 from libc.math cimport exp, expf, expm1, expm1f, log, logf, tanh, tanhf
+
+from kusari.functions._vecmath cimport kv_sigmoid
 from libc.string cimport strcmp
 
 import numpy
@@ -109,8 +111,7 @@ cdef void _tanh_grad(real* y, real* gy, real* gx, Py_ssize_t n) noexcept nogil:
 cdef void _sigmoid_fwd(real* x, real* y, Py_ssize_t n) noexcept nogil:
     cdef Py_ssize_t i
     if real is float:
-        for i in range(n):
-            y[i] = tanhf(x[i] * <float>0.5) * <float>0.5 + <float>0.5
+        kv_sigmoid(x, y, n)
     else:
         for i in range(n):
             y[i] = tanh(x[i] * 0.5) * 0.5 + 0.5

@@ -7,7 +7,7 @@ Every kernel trusts its arguments: the Python wrappers in ``_im2col.py`` and
 The column layout is Chainer's: ``(N, C, k_1, ..., k_d, o_1, ..., o_d)``.
 """
 cimport cython
-from libc.string cimport memset
+from libc.string cimport memcpy, memset
 
 ctypedef fused col_t:
     float
@@ -52,6 +52,240 @@ cdef inline void _valid_range(Py_ssize_t off, Py_ssize_t s, Py_ssize_t size,
     hi[0] = b
 
 
+# ---- 2-D kernels --------------------------------------------------------------------
+# A block is one contiguous (oh, ow) plane of ``col``: one (n, c, ky, kx).  The part of
+# a block that lies inside the input depends on (ky, kx) only, so it is computed once
+# per (ky, kx) and shared by a run of blocks (consecutive images of the batch, in the
+# "cn" layout (C, kh, kw, N, oh, ow), where such blocks are adjacent in memory).  Rows
+# of stride 1 move in fixed-size chunks that the compiler turns into a few vector loads
+# and stores, with no per-element bounds logic.
+
+cdef extern from *:
+    """
+    /* d[0:m] += s[0:m]; d and s never overlap (the input image and col) */
+    static inline void kusari_add_f32(float *__restrict d, const float *__restrict s,
+                                      Py_ssize_t m) {
+        Py_ssize_t k;
+        for (k = 0; k < m; ++k) d[k] += s[k];
+    }
+    static inline void kusari_add_f64(double *__restrict d, const double *__restrict s,
+                                      Py_ssize_t m) {
+        Py_ssize_t k;
+        for (k = 0; k < m; ++k) d[k] += s[k];
+    }
+
+    /* The rows of one block with a column stride sx > 1.
+       gather: for each of `rows` rows (d += ow, s += rstep):
+               d[0:lo] = 0, d[ox] = s[ox * sx] for lo <= ox < hi, d[hi:ow] = 0;
+       scatter_add (the adjoint): d[ox * sx] += s[ox] for lo <= ox < hi
+               (d += rstep, s += ow).
+       The element loops are unrolled by hand (stride 2, the common case, is left to
+       the vectorizer): a one-element loop runs at the speed of the instruction
+       fetch, which depends on where the compiler happens to place it.  Kept out of
+       line so that they get registers of their own. */
+    #if defined(__GNUC__)
+    #define KUSARI_NOINLINE __attribute__((noinline))
+    #else
+    #define KUSARI_NOINLINE
+    #endif
+    #define KUSARI_GATHER(NAME, T)                                                   \
+    static KUSARI_NOINLINE void NAME(T *__restrict d, const T *__restrict s,         \
+                                     Py_ssize_t rows, Py_ssize_t ow, Py_ssize_t lo,  \
+                                     Py_ssize_t hi, Py_ssize_t sx, Py_ssize_t rstep) { \
+        Py_ssize_t r, ox;                                                            \
+        const T *p;                                                                  \
+        for (r = 0; r < rows; ++r, d += ow, s += rstep) {                            \
+            for (ox = 0; ox < lo; ++ox) d[ox] = 0;                                   \
+            if (sx == 2) {                                                           \
+                for (ox = lo; ox < hi; ++ox) d[ox] = s[2 * ox];                      \
+            } else {                                                                 \
+                p = s + lo * sx;                                                     \
+                for (ox = lo; ox + 4 <= hi; ox += 4, p += 4 * sx) {                  \
+                    T a0 = p[0], a1 = p[sx], a2 = p[2 * sx], a3 = p[3 * sx];         \
+                    d[ox] = a0; d[ox + 1] = a1; d[ox + 2] = a2; d[ox + 3] = a3;      \
+                }                                                                    \
+                for (; ox < hi; ++ox, p += sx) d[ox] = *p;                           \
+            }                                                                        \
+            for (ox = hi; ox < ow; ++ox) d[ox] = 0;                                  \
+        }                                                                            \
+    }
+    #define KUSARI_SCATTER_ADD(NAME, T)                                              \
+    static KUSARI_NOINLINE void NAME(T *__restrict d, const T *__restrict s,         \
+                                     Py_ssize_t rows, Py_ssize_t ow, Py_ssize_t lo,  \
+                                     Py_ssize_t hi, Py_ssize_t sx, Py_ssize_t rstep) { \
+        Py_ssize_t r, ox;                                                            \
+        T *p;                                                                        \
+        for (r = 0; r < rows; ++r, d += rstep, s += ow) {                            \
+            p = d + lo * sx;                                                         \
+            for (ox = lo; ox + 4 <= hi; ox += 4, p += 4 * sx) {                      \
+                T a0 = s[ox], a1 = s[ox + 1], a2 = s[ox + 2], a3 = s[ox + 3];        \
+                p[0] += a0; p[sx] += a1; p[2 * sx] += a2; p[3 * sx] += a3;           \
+            }                                                                        \
+            for (; ox < hi; ++ox, p += sx) *p += s[ox];                              \
+        }                                                                            \
+    }
+    KUSARI_GATHER(kusari_gather_u16, unsigned short)
+    KUSARI_GATHER(kusari_gather_f32, float)
+    KUSARI_GATHER(kusari_gather_f64, double)
+    KUSARI_SCATTER_ADD(kusari_scatter_add_f32, float)
+    KUSARI_SCATTER_ADD(kusari_scatter_add_f64, double)
+    """
+    void _add_f32 "kusari_add_f32"(float* d, const float* s, Py_ssize_t m) noexcept nogil
+    void _add_f64 "kusari_add_f64"(double* d, const double* s, Py_ssize_t m) noexcept nogil
+    void _gather_u16 "kusari_gather_u16"(unsigned short* d, const unsigned short* s,
+                                         Py_ssize_t rows, Py_ssize_t ow, Py_ssize_t lo,
+                                         Py_ssize_t hi, Py_ssize_t sx,
+                                         Py_ssize_t rstep) noexcept nogil
+    void _gather_f32 "kusari_gather_f32"(float* d, const float* s, Py_ssize_t rows,
+                                         Py_ssize_t ow, Py_ssize_t lo, Py_ssize_t hi,
+                                         Py_ssize_t sx, Py_ssize_t rstep) noexcept nogil
+    void _gather_f64 "kusari_gather_f64"(double* d, const double* s, Py_ssize_t rows,
+                                         Py_ssize_t ow, Py_ssize_t lo, Py_ssize_t hi,
+                                         Py_ssize_t sx, Py_ssize_t rstep) noexcept nogil
+    void _scatter_add_f32 "kusari_scatter_add_f32"(
+        float* d, const float* s, Py_ssize_t rows, Py_ssize_t ow, Py_ssize_t lo,
+        Py_ssize_t hi, Py_ssize_t sx, Py_ssize_t rstep) noexcept nogil
+    void _scatter_add_f64 "kusari_scatter_add_f64"(
+        double* d, const double* s, Py_ssize_t rows, Py_ssize_t ow, Py_ssize_t lo,
+        Py_ssize_t hi, Py_ssize_t sx, Py_ssize_t rstep) noexcept nogil
+
+
+cdef enum:
+    CHUNK = 8               # elements per fixed-size chunk of a row copy
+    # "cn" layout: the input planes of one channel and a tile of images are visited for
+    # every (ky, kx) before moving on, so that they stay in cache.  With stride 1 the
+    # rows move as vectors and long sequential runs of col matter more: tiles of half a
+    # typical L2; strided rows go element by element: tiles that fit the L1 cache.
+    TILE_BYTES = 262144
+    TILE_BYTES_STRIDED = 16384
+
+
+cdef inline void _copy_row(col_t* d, const col_t* s, Py_ssize_t m) noexcept nogil:
+    # d[0:m] = s[0:m] (no overlap).  The last chunk may overlap the one before it:
+    # copying the same values twice is harmless.
+    cdef Py_ssize_t i
+    if m >= 16 * CHUNK:
+        memcpy(d, s, m * sizeof(col_t))
+    elif m >= CHUNK:
+        i = 0
+        while i + CHUNK <= m:
+            memcpy(d + i, s + i, CHUNK * sizeof(col_t))
+            i += CHUNK
+        if i < m:
+            memcpy(d + m - CHUNK, s + m - CHUNK, CHUNK * sizeof(col_t))
+    elif m >= CHUNK // 2:
+        memcpy(d, s, (CHUNK // 2) * sizeof(col_t))
+        memcpy(d + m - CHUNK // 2, s + m - CHUNK // 2, (CHUNK // 2) * sizeof(col_t))
+    else:
+        for i in range(m):
+            d[i] = s[i]
+
+
+cdef inline void _add_row(real_t* d, const real_t* s, Py_ssize_t m) noexcept nogil:
+    if real_t is float:
+        _add_f32(d, s, m)
+    else:
+        _add_f64(d, s, m)
+
+
+cdef struct _Geom:
+    # One (ky, kx) of a 2-D convolution: output (oy, ox) reads input
+    # (oy * sy + offy, ox * sx + offx); rows [ylo, yhi) and columns [lo, hi) of the
+    # (oh, ow) block are those inside the (h, w) input.
+    Py_ssize_t h, w, oh, ow, sy, sx, offy, offx, ylo, yhi, lo, hi
+
+
+cdef inline void _geom(_Geom* g, Py_ssize_t ky, Py_ssize_t kx, Py_ssize_t dy,
+                       Py_ssize_t dx, Py_ssize_t ph, Py_ssize_t pw) noexcept nogil:
+    g.offy = ky * dy - ph
+    g.offx = kx * dx - pw
+    _valid_range(g.offy, g.sy, g.h, g.oh, &g.ylo, &g.yhi)
+    _valid_range(g.offx, g.sx, g.w, g.ow, &g.lo, &g.hi)
+
+
+cdef void _im2col_run(const col_t* src, Py_ssize_t src_step, col_t* dst,
+                      Py_ssize_t dst_step, Py_ssize_t nb, const _Geom* g) noexcept nogil:
+    # nb blocks sharing the geometry g: block b (contiguous (oh, ow) at dst + b *
+    # dst_step) gets the patches of the input plane (h, w) at src + b * src_step.
+    cdef Py_ssize_t oh = g.oh, ow = g.ow, w = g.w, sx = g.sx, sy = g.sy
+    cdef Py_ssize_t lo = g.lo, hi = g.hi, ylo = g.ylo, yhi = g.yhi
+    cdef Py_ssize_t b, oy, ox, head = ylo * ow, tail = (oh - yhi) * ow
+    cdef Py_ssize_t rstep = sy * w
+    cdef const col_t* row
+    cdef col_t* d
+    if yhi <= ylo or hi <= lo:
+        # the whole block is padding
+        for b in range(nb):
+            memset(dst + b * dst_step, 0, oh * ow * sizeof(col_t))
+        return
+    src += (ylo * sy + g.offy) * w + g.offx
+    for b in range(nb):
+        row = src + b * src_step
+        d = dst + b * dst_step
+        if head:
+            memset(d, 0, head * sizeof(col_t))
+            d += head
+        if sx == 1 and lo == 0 and hi == ow:
+            if sy == 1 and ow == w:
+                # whole rows, consecutive in both: one contiguous run
+                _copy_row(d, row, (yhi - ylo) * ow)
+                d += (yhi - ylo) * ow
+            else:
+                for oy in range(ylo, yhi):
+                    _copy_row(d, row, ow)
+                    d += ow
+                    row += rstep
+        elif sx == 1:
+            for oy in range(ylo, yhi):
+                for ox in range(lo):
+                    d[ox] = 0
+                _copy_row(d + lo, row + lo, hi - lo)
+                for ox in range(hi, ow):
+                    d[ox] = 0
+                d += ow
+                row += rstep
+        else:
+            if col_t is float:
+                _gather_f32(d, row, yhi - ylo, ow, lo, hi, sx, rstep)
+            elif col_t is double:
+                _gather_f64(d, row, yhi - ylo, ow, lo, hi, sx, rstep)
+            else:
+                _gather_u16(d, row, yhi - ylo, ow, lo, hi, sx, rstep)
+            d += (yhi - ylo) * ow
+        if tail:
+            memset(d, 0, tail * sizeof(col_t))
+
+
+cdef void _col2im_run(const real_t* src, Py_ssize_t src_step, real_t* dst,
+                      Py_ssize_t dst_step, Py_ssize_t nb, const _Geom* g) noexcept nogil:
+    # The adjoint of _im2col_run: the input plane at dst + b * dst_step += the block
+    # at src + b * src_step, for b < nb.
+    cdef Py_ssize_t ow = g.ow, w = g.w, sx = g.sx, sy = g.sy
+    cdef Py_ssize_t lo = g.lo, hi = g.hi, ylo = g.ylo, yhi = g.yhi
+    cdef Py_ssize_t b, oy, rstep = sy * w
+    cdef const real_t* s
+    cdef real_t* row
+    if yhi <= ylo or hi <= lo:
+        return
+    src += ylo * ow
+    dst += (ylo * sy + g.offy) * w + g.offx
+    for b in range(nb):
+        s = src + b * src_step
+        row = dst + b * dst_step
+        if sx == 1:
+            if lo == 0 and hi == ow and sy == 1 and ow == w:
+                _add_row(row, s, (yhi - ylo) * ow)
+            else:
+                for oy in range(ylo, yhi):
+                    _add_row(row + lo, s + lo, hi - lo)
+                    s += ow
+                    row += rstep
+        elif real_t is float:
+            _scatter_add_f32(row, s, yhi - ylo, ow, lo, hi, sx, rstep)
+        else:
+            _scatter_add_f64(row, s, yhi - ylo, ow, lo, hi, sx, rstep)
+
+
 @cython.boundscheck(False)
 @cython.wraparound(False)
 def im2col_2d(col_t[:, :, :, ::1] x, col_t[:, :, :, :, :, :] col,
@@ -62,46 +296,57 @@ def im2col_2d(col_t[:, :, :, ::1] x, col_t[:, :, :, :, :, :] col,
     ``col`` may be a transposed view (e.g. of a (C, kh, kw, N, oh, ow) buffer) as long
     as each (oh, ow) block is contiguous.
     """
-    cdef Py_ssize_t n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+    cdef Py_ssize_t n = x.shape[0], c = x.shape[1]
     cdef Py_ssize_t kh = col.shape[2], kw = col.shape[3]
-    cdef Py_ssize_t oh = col.shape[4], ow = col.shape[5]
-    cdef Py_ssize_t i, j, ky, kx, oy, ox, iy, offx
-    cdef Py_ssize_t lo = 0, hi = 0, ylo = 0, yhi = 0
-    cdef col_t* src
-    cdef col_t* dst
-    cdef col_t* row
+    cdef Py_ssize_t i, j, ky, kx, xstep, cstep, i0, nt, m
+    cdef _Geom g
     if col.shape[0] != n or col.shape[1] != c:
         raise ValueError('im2col_2d: col and x differ in batch or channels')
-    if ((ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(col_t)) or
-            (oh > 1 and col.strides[4] != ow * <Py_ssize_t>sizeof(col_t))):
+    if sy < 1 or sx < 1:
+        raise ValueError('im2col_2d: strides must be positive')
+    g.h = x.shape[2]
+    g.w = x.shape[3]
+    g.oh = col.shape[4]
+    g.ow = col.shape[5]
+    g.sy = sy
+    g.sx = sx
+    if ((g.ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(col_t)) or
+            (g.oh > 1 and col.strides[4] != g.ow * <Py_ssize_t>sizeof(col_t))):
         raise ValueError('im2col_2d: the (oh, ow) blocks of col must be contiguous')
+    if g.h > 1 and x.strides[2] != g.w * <Py_ssize_t>sizeof(col_t):
+        raise ValueError('im2col_2d: the (h, w) planes of x must be contiguous')
+    if n == 0 or c == 0 or kh == 0 or kw == 0 or g.oh == 0 or g.ow == 0:
+        return
+    # element steps between images (all strides are multiples of the item size)
+    xstep = x.strides[0] // <Py_ssize_t>sizeof(col_t)
+    cstep = col.strides[0] // <Py_ssize_t>sizeof(col_t)
     with nogil:
-        for i in range(n):
+        if col.strides[0] < col.strides[3]:
+            # the "cn" layout (C, kh, kw, N, oh, ow): the batch is innermost in col;
+            # one run covers a tile of images, so col is written in runs of whole
+            # tiles while the tile's input planes stay in cache
+            nt = (TILE_BYTES if sx == 1 else TILE_BYTES_STRIDED) // (
+                g.h * g.w * <Py_ssize_t>sizeof(col_t) + 1)
+            if nt < 1:
+                nt = 1
             for j in range(c):
-                src = &x[i, j, 0, 0]
-                for ky in range(kh):
-                    _valid_range(ky * dy - ph, sy, h, oh, &ylo, &yhi)
-                    for kx in range(kw):
-                        dst = &col[i, j, ky, kx, 0, 0]
-                        offx = kx * dx - pw
-                        _valid_range(offx, sx, w, ow, &lo, &hi)
-                        for oy in range(oh):
-                            if oy < ylo or oy >= yhi:
-                                memset(dst, 0, ow * sizeof(col_t))
-                            else:
-                                iy = oy * sy + ky * dy - ph
-                                row = src + iy * w + offx
-                                for ox in range(lo):
-                                    dst[ox] = 0
-                                if sx == 1:
-                                    for ox in range(lo, hi):
-                                        dst[ox] = row[ox]
-                                else:
-                                    for ox in range(lo, hi):
-                                        dst[ox] = row[ox * sx]
-                                for ox in range(hi, ow):
-                                    dst[ox] = 0
-                            dst += ow
+                i0 = 0
+                while i0 < n:
+                    m = nt if nt < n - i0 else n - i0
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            _geom(&g, ky, kx, dy, dx, ph, pw)
+                            _im2col_run(&x[i0, j, 0, 0], xstep, &col[i0, j, ky, kx, 0, 0],
+                                        cstep, m, &g)
+                    i0 += m
+        else:
+            for i in range(n):
+                for j in range(c):
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            _geom(&g, ky, kx, dy, dx, ph, pw)
+                            _im2col_run(&x[i, j, 0, 0], xstep,
+                                        &col[i, j, ky, kx, 0, 0], cstep, 1, &g)
 
 
 @cython.boundscheck(False)
@@ -113,38 +358,56 @@ def col2im_2d(real_t[:, :, :, :, :, :] col, real_t[:, :, :, ::1] x,
 
     As in :func:`im2col_2d`, only the (oh, ow) blocks of ``col`` need be contiguous.
     """
-    cdef Py_ssize_t n = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3]
+    cdef Py_ssize_t n = x.shape[0], c = x.shape[1]
     cdef Py_ssize_t kh = col.shape[2], kw = col.shape[3]
-    cdef Py_ssize_t oh = col.shape[4], ow = col.shape[5]
-    cdef Py_ssize_t i, j, ky, kx, oy, ox, iy, offx
-    cdef Py_ssize_t lo = 0, hi = 0, ylo = 0, yhi = 0
-    cdef real_t* src
-    cdef real_t* dst
-    cdef real_t* row
+    cdef Py_ssize_t i, j, ky, kx, xstep, cstep, i0, nt, m
+    cdef _Geom g
     if col.shape[0] != n or col.shape[1] != c:
         raise ValueError('col2im_2d: col and x differ in batch or channels')
-    if ((ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(real_t)) or
-            (oh > 1 and col.strides[4] != ow * <Py_ssize_t>sizeof(real_t))):
+    if sy < 1 or sx < 1:
+        raise ValueError('col2im_2d: strides must be positive')
+    g.h = x.shape[2]
+    g.w = x.shape[3]
+    g.oh = col.shape[4]
+    g.ow = col.shape[5]
+    g.sy = sy
+    g.sx = sx
+    if ((g.ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(real_t)) or
+            (g.oh > 1 and col.strides[4] != g.ow * <Py_ssize_t>sizeof(real_t))):
         raise ValueError('col2im_2d: the (oh, ow) blocks of col must be contiguous')
+    if g.h > 1 and x.strides[2] != g.w * <Py_ssize_t>sizeof(real_t):
+        raise ValueError('col2im_2d: the (h, w) planes of x must be contiguous')
+    if n == 0 or c == 0 or kh == 0 or kw == 0 or g.oh == 0 or g.ow == 0:
+        return
+    xstep = x.strides[0] // <Py_ssize_t>sizeof(real_t)
+    cstep = col.strides[0] // <Py_ssize_t>sizeof(real_t)
     with nogil:
-        for i in range(n):
+        if col.strides[0] < col.strides[3]:
+            # "cn" layout: runs over a tile of images whose planes of channel j stay
+            # in cache while every (ky, kx) is added into them (each element still
+            # sums its (ky, kx) terms in ascending order, as in the other order)
+            nt = (TILE_BYTES if sx == 1 else TILE_BYTES_STRIDED) // (
+                g.h * g.w * <Py_ssize_t>sizeof(real_t) + 1)
+            if nt < 1:
+                nt = 1
             for j in range(c):
-                dst = &x[i, j, 0, 0]
-                for ky in range(kh):
-                    _valid_range(ky * dy - ph, sy, h, oh, &ylo, &yhi)
-                    for kx in range(kw):
-                        src = &col[i, j, ky, kx, 0, 0]
-                        offx = kx * dx - pw
-                        _valid_range(offx, sx, w, ow, &lo, &hi)
-                        for oy in range(ylo, yhi):
-                            iy = oy * sy + ky * dy - ph
-                            row = dst + iy * w + offx
-                            if sx == 1:
-                                for ox in range(lo, hi):
-                                    row[ox] += src[oy * ow + ox]
-                            else:
-                                for ox in range(lo, hi):
-                                    row[ox * sx] += src[oy * ow + ox]
+                i0 = 0
+                while i0 < n:
+                    m = nt if nt < n - i0 else n - i0
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            _geom(&g, ky, kx, dy, dx, ph, pw)
+                            _col2im_run(&col[i0, j, ky, kx, 0, 0], cstep,
+                                        &x[i0, j, 0, 0], xstep, m, &g)
+                    i0 += m
+        else:
+            for i in range(n):
+                for j in range(c):
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            _geom(&g, ky, kx, dy, dx, ph, pw)
+                            _col2im_run(&col[i, j, ky, kx, 0, 0], cstep,
+                                        &x[i, j, 0, 0], xstep, 1, &g)
 
 
 cdef inline Py_ssize_t _prod(Py_ssize_t* a, int d) noexcept nogil:

@@ -51,12 +51,7 @@ def _scatter(x, gy, w_shape, w_dtype, ignore_label):
     if xp is numpy:
         work = numpy.float32 if w_dtype == numpy.float16 else w_dtype
         gW = _workspace.zeros(tuple(w_shape), numpy.dtype(work))
-        if ids.dtype != numpy.int32 and ids.dtype != numpy.int64:
-            ids = ids.astype(numpy.int64)
-        ids = numpy.ascontiguousarray(ids)
-        g2 = numpy.ascontiguousarray(g2, dtype=work)
-        has = ignore_label is not None
-        _conv_kernels.embed_grad(ids, g2, gW, int(ignore_label) if has else 0, has)
+        _scatter_into_cpu(ids, g2, gW, ignore_label)
         return gW.astype(w_dtype, copy=False)
     gW = xp.zeros(w_shape, dtype=w_dtype)
     g2 = xp.ascontiguousarray(g2, dtype=w_dtype)
@@ -72,6 +67,44 @@ def _scatter(x, gy, w_shape, w_dtype, ignore_label):
         ign = ids.dtype.type(ignore_label if ignore_label is not None else 0)
         _embed_grad_gpu(g2, ids, m, ign, ignore_label is not None, gW)
     return gW
+
+
+def _scatter_into_cpu(ids, g2, gW, ignore_label):
+    # gW[ids[i]] += g2[i] (NumPy; gW is C-contiguous float32/float64)
+    if ids.dtype != numpy.int32 and ids.dtype != numpy.int64:
+        ids = ids.astype(numpy.int64)
+    ids = numpy.ascontiguousarray(ids)
+    g2 = numpy.ascontiguousarray(g2, dtype=gW.dtype)
+    has = ignore_label is not None
+    _conv_kernels.embed_grad(ids, g2, gW, int(ignore_label) if has else 0, has)
+
+
+class _EmbedGradTerm(_core.DeferredGrad):
+    """Deferred weight gradient of one :class:`EmbedIDFunction` (CPU): the rows of
+    ``gy`` added at the rows ``x`` of a zero matrix.  The terms of all steps of a
+    recurrent network share one zero-filled matrix."""
+
+    def __init__(self, x, gy, w_shape, w_dtype, ignore_label):
+        super().__init__(w_shape, w_dtype)
+        self.x = x
+        self.gy = gy
+        self.ignore_label = ignore_label
+
+    def materialize(self):
+        return _scatter(self.x, self.gy, self.shape, self.dtype, self.ignore_label)
+
+    @classmethod
+    def combine(cls, terms):
+        if len(terms) == 1:
+            return terms[0].materialize()
+        shape = terms[0].shape
+        dtype = terms[0].dtype
+        work = numpy.dtype(numpy.float32 if dtype == numpy.float16 else dtype)
+        gW = numpy.zeros(shape, work)
+        for t in terms:
+            _scatter_into_cpu(t.x.reshape(-1), t.gy.reshape(-1, shape[1]), gW,
+                              t.ignore_label)
+        return gW.astype(dtype, copy=False)
 
 
 class EmbedIDFunction(_core.FunctionNode):
@@ -108,8 +141,12 @@ class EmbedIDFunction(_core.FunctionNode):
 
     def backward_array(self, indexes, grad_outputs):
         x = self.inputs[0].data
-        return None, _scatter(x, grad_outputs[0], self._w_shape, self._w_dtype,
-                              self.ignore_label)
+        gy = grad_outputs[0]
+        if type(gy) is numpy.ndarray and _core.defers_grad(self.inputs[1]):
+            # W used at many steps (RNN language models): one zero fill for all
+            return None, _EmbedGradTerm(x, gy, self._w_shape, self._w_dtype,
+                                        self.ignore_label)
+        return None, _scatter(x, gy, self._w_shape, self._w_dtype, self.ignore_label)
 
     def backward(self, indexes, grad_outputs):
         x, = self.get_retained_inputs()

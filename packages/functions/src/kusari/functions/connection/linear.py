@@ -7,6 +7,8 @@ from kusari.functions.connection._util import invalid
 _FLOAT_KINDS = ('f',)
 _Variable = _core.Variable
 _MatMul = _core.MatMul
+_defers_grad = _core.defers_grad
+_MatMulTGrad = _core.MatMulTGrad
 
 
 def _fail_types(x, W, b):
@@ -70,9 +72,14 @@ class LinearFunction(_core.FunctionNode):
                 ret.append(gx)
             elif i == 1:
                 x = inputs[0].data
+                wn = inputs[1]
+                if _defers_grad(wn):
+                    # a weight shared over steps (RNNs): one GEMM for all of them
+                    ret.append(_MatMulTGrad(gy, x, wn.dtype))
+                    continue
                 gW = gy.T @ x
-                if gW.dtype != inputs[1].dtype:
-                    gW = gW.astype(inputs[1].dtype)
+                if gW.dtype != wn.dtype:
+                    gW = gW.astype(wn.dtype)
                 ret.append(gW)
             else:
                 ret.append(gy.sum(axis=0))

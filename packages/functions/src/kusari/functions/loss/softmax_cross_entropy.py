@@ -11,7 +11,7 @@ from kusari.functions.loss import _softmax_cross_entropy_kernels as _k
 from kusari.functions.util import _ops
 
 _NAME = 'softmax_cross_entropy'
-_WIDE = 32      # from this many classes on, the forward uses NumPy's vectorized exp
+_WIDE = 32      # float64 from this many classes on uses NumPy's vectorized exp
 _EMPTY = {numpy.dtype(numpy.float32): numpy.empty(0, numpy.float32),
           numpy.dtype(numpy.float64): numpy.empty(0, numpy.float64)}
 _EMPTY2 = {numpy.dtype(numpy.float32): numpy.empty((0, 0), numpy.float32),
@@ -167,8 +167,9 @@ class SoftmaxCrossEntropy(FunctionNode):
         has_w = w is not None
         w = numpy.ascontiguousarray(backend.CpuDevice().send(w), work) if has_w \
             else _EMPTY[numpy.dtype(work)]
-        if C >= _WIDE:
-            # many classes: NumPy's vectorized exp beats the scalar loop
+        if C >= _WIDE or x2.dtype == numpy.float32:
+            # float32: one pass per row with the SIMD exp; float64 with many
+            # classes: NumPy's vectorized exp beats the scalar loop
             loss, total = self._forward_wide(x2, t1, w if has_w else None)
         else:
             y = numpy.empty_like(x2) if self.cache_score else _EMPTY2[numpy.dtype(work)]
@@ -188,11 +189,19 @@ class SoftmaxCrossEntropy(FunctionNode):
         # Cython pass for the row sums, the losses and the normalization
         R, C = x2.shape
         y = _workspace.empty((R, C), x2.dtype)
+        has_w = w is not None
+        if x2.dtype == numpy.float32:
+            loss = numpy.empty(R, numpy.float32)
+            total = _k.forward_rows_f32(x2, t1, self.ignore_label,
+                                        w if has_w else _EMPTY[x2.dtype], has_w,
+                                        bool(self.cache_score), y, loss)
+            if self.cache_score:
+                self.y = y
+            return loss, total
         m = numpy.empty(R, numpy.float64)
         _k.shift_rows(x2, y, m)
         numpy.exp(y, out=y)
         loss = numpy.empty(R, x2.dtype)
-        has_w = w is not None
         total = _k.finish_rows(x2, y, t1, self.ignore_label,
                                w if has_w else _EMPTY[x2.dtype], has_w,
                                bool(self.cache_score), m, loss)

@@ -1,5 +1,4 @@
 # cython: language_level=3
-# distutils: extra_compile_args = -fno-trapping-math
 """CPU kernels of the LSTM cell (private).
 
 ``x`` is ``(B, 4U)`` C-contiguous with the gates interleaved per unit, as Chainer:
@@ -8,6 +7,8 @@ column ``4u + k`` holds gate ``k`` (a, i, f, o) of unit ``u``.  ``c_prev`` is
 """
 cimport cython
 from libc.math cimport exp, expf, tanh, tanhf
+
+from kusari.functions._vecmath cimport kv_lstm_act, kv_tanh
 
 
 ctypedef fused real:
@@ -127,66 +128,7 @@ def backward_act(const real[:, ::1] c_prev, const real[:, ::1] act,
 
 
 # ---- one-call forward with an auto-vectorizable tanh (float32) -----------------------
-# libm's tanhf/expf are scalar calls; the loops below evaluate exp with a branch-free
-# polynomial (Cephes' expf: range reduction by ln 2, degree-6 polynomial, 2^n by
-# building the exponent bits) that the C compiler turns into SIMD code.  Relative
-# error about 1e-7; tanh uses its odd Taylor series below |v| = 1/16, where
-# 1 - 2 / (exp(2v) + 1) would cancel.
-
-cdef union _fbits:
-    float f
-    int i
-
-
-@cython.cdivision(True)
-cdef inline float _vexpf(float x) noexcept nogil:
-    cdef float xc, z, n, r, p
-    cdef _fbits u
-    xc = <float>88.0 if x > <float>88.0 else x
-    xc = <float>-87.0 if xc < <float>-87.0 else xc
-    z = xc * <float>1.44269504088896341
-    n = (z + <float>12582912.0) - <float>12582912.0     # round to nearest
-    r = xc - n * <float>0.693359375
-    r = r - n * <float>-2.12194440e-4
-    p = <float>1.9875691500E-4
-    p = p * r + <float>1.3981999507E-3
-    p = p * r + <float>8.3334519073E-3
-    p = p * r + <float>4.1665795894E-2
-    p = p * r + <float>1.6666665459E-1
-    p = p * r + <float>5.0000001201E-1
-    p = p * r * r + r + <float>1.0
-    u.i = (<int>n + 127) << 23
-    p = p * u.f
-    return <float>0.0 if x < <float>-87.0 else p
-
-
-@cython.cdivision(True)
-cdef inline float _vtanhf(float v) noexcept nogil:
-    cdef float av = v if v >= 0 else -v
-    cdef float e = _vexpf(<float>-2.0 * av)
-    cdef float t = (<float>1.0 - e) / (<float>1.0 + e)
-    cdef float q = v * v
-    cdef float s = v + v * q * (<float>-0.333333333333333 + q * (<float>0.133333333333333
-                                + q * <float>-0.053968253968254))
-    t = t if v >= 0 else -t
-    return s if av < <float>0.0625 else t
-
-
-cdef void _tanh_scaled_f(const float* x, float* act, Py_ssize_t n4) noexcept nogil:
-    # act[j] = tanh(x[j]) for j % 4 == 0, tanh(x[j] / 2) otherwise (n4 groups of 4;
-    # the four statements become one SIMD operation)
-    cdef Py_ssize_t u
-    for u in range(n4):
-        act[4 * u] = _vtanhf(x[4 * u])
-        act[4 * u + 1] = _vtanhf(x[4 * u + 1] * <float>0.5)
-        act[4 * u + 2] = _vtanhf(x[4 * u + 2] * <float>0.5)
-        act[4 * u + 3] = _vtanhf(x[4 * u + 3] * <float>0.5)
-
-
-cdef void _tanh_f(const float* x, float* y, Py_ssize_t n) noexcept nogil:
-    cdef Py_ssize_t j
-    for j in range(n):
-        y[j] = _vtanhf(x[j])
+# float32 uses the dispatched SIMD loops of _vecmath.h (kv_lstm_act, kv_tanh).
 
 
 @cython.boundscheck(False)
@@ -214,7 +156,7 @@ def forward_act(const real[:, ::1] c_prev, const real[:, ::1] x, real[:, ::1] ac
         return
     with nogil:
         if real is float:
-            _tanh_scaled_f(&x[0, 0], &act[0, 0], B * U)
+            kv_lstm_act(&x[0, 0], &act[0, 0], B * U)
         else:
             for b in range(B):
                 for j in range(4 * U):
@@ -228,7 +170,7 @@ def forward_act(const real[:, ::1] c_prev, const real[:, ::1] x, real[:, ::1] ac
             for u in range(U):
                 c_next[b, u] = c_prev[b, u]
         if real is float:
-            _tanh_f(&c_next[0, 0], &co[0, 0], B * U)
+            kv_tanh(&c_next[0, 0], &co[0, 0], B * U)
         else:
             for b in range(B):
                 for u in range(U):
@@ -236,12 +178,3 @@ def forward_act(const real[:, ::1] c_prev, const real[:, ::1] x, real[:, ::1] ac
         for b in range(B):
             for u in range(U):
                 h[b, u] = (act[b, 4 * u + 3] * <real>0.5 + <real>0.5) * co[b, u]
-
-
-def tanh_f32(const float[::1] x, float[::1] y):
-    """``y = tanh(x)`` with the vectorizable float32 tanh (exposed for testing)."""
-    if x.shape[0] != y.shape[0]:
-        raise ValueError('tanh_f32: sizes differ')
-    if x.shape[0]:
-        with nogil:
-            _tanh_f(&x[0], &y[0], x.shape[0])

@@ -351,14 +351,18 @@ class _LinearLSTM(FunctionNode):
                 ret.append(gc_prev)
             elif i == 1:
                 ret.append(gg @ inputs[2].data)
-            elif i == 2:
-                ret.append(gg.T @ inputs[1].data)
+            elif i == 2 or i == 5:
+                # the weights: deferred when leaves, so that the engine sums all
+                # steps in one GEMM
+                op = inputs[1 if i == 2 else 4].data
+                if _core.defers_grad(inputs[i]):
+                    ret.append(_core.MatMulTGrad(gg, op, inputs[i].dtype))
+                else:
+                    ret.append(gg.T @ op)
             elif i == 3:
                 ret.append(gg.sum(axis=0))
-            elif i == 4:
-                ret.append(gg @ inputs[5].data)
             else:
-                ret.append(gg.T @ inputs[4].data)
+                ret.append(gg @ inputs[5].data)
         return tuple(ret)
 
     def backward(self, indexes, grad_outputs):
