@@ -133,14 +133,20 @@ def test_wrong_shape_is_reported():
         y.backward()
 
 
-def test_combine_chunks_large_operands(monkeypatch):
+@pytest.mark.parametrize('chunk_bytes', [1, 40000, 32 << 20])
+def test_combine_stacks_terms_in_chunks(chunk_bytes):
     rng = numpy.random.default_rng(4)
     terms = [MatMulTGrad(rng.standard_normal((50, 30)), rng.standard_normal((50, 20)),
                          numpy.float32) for _ in range(9)]
     want = sum(t.a.T @ t.b for t in terms)
-    got = MatMulTGrad.combine(terms)
-    assert got.dtype == numpy.float32 and got.shape == (30, 20)
-    numpy.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    old = kusari._core._set_combine_chunk_bytes(chunk_bytes)
+    try:
+        for _ in range(2):      # the second time reuses pooled buffers
+            got = MatMulTGrad.combine(terms)
+            assert got.dtype == numpy.float32 and got.shape == (30, 20)
+            numpy.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5)
+    finally:
+        kusari._core._set_combine_chunk_bytes(old)
 
 
 def test_default_combine_sums_materialized_terms():

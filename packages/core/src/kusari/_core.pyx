@@ -24,6 +24,8 @@ import weakref
 
 import numpy
 
+from kusari import _workspace
+
 cimport cython
 from cpython.object cimport PyObject
 from cpython.pythread cimport PyThread_get_thread_ident
@@ -1613,6 +1615,15 @@ cdef class DeferredGrad:
 cdef Py_ssize_t _COMBINE_CHUNK_BYTES = 32 << 20
 
 
+def _set_combine_chunk_bytes(Py_ssize_t n):
+    """Set the operand bytes per GEMM of :meth:`MatMulTGrad.combine`; returns the old
+    value (for tests)."""
+    global _COMBINE_CHUNK_BYTES
+    old = _COMBINE_CHUNK_BYTES
+    _COMBINE_CHUNK_BYTES = n
+    return old
+
+
 cdef class MatMulTGrad(DeferredGrad):
     """The deferred gradient ``a.T @ b`` (cast to ``dtype``) for ``a`` (K, M) and
     ``b`` (K, N): the weight gradient of a linear map.  Terms combine by stacking
@@ -1655,6 +1666,14 @@ cdef class MatMulTGrad(DeferredGrad):
             if j - i == 1:
                 t = <MatMulTGrad>terms[i]
                 part = t.a.T @ t.b
+            elif xp is numpy:
+                # stacked operands in reused buffers: fresh multi-MB arrays would
+                # cost a page fault per 4 KiB at every step
+                a = _stack_rows([(<MatMulTGrad>terms[k]).a for k in range(i, j)])
+                b = _stack_rows([(<MatMulTGrad>terms[k]).b for k in range(i, j)])
+                part = numpy.matmul(a.T, b, out=_workspace.empty(
+                    (a.shape[1], b.shape[1]), numpy.result_type(a, b)))
+                a = b = None
             else:
                 a = xp.concatenate([(<MatMulTGrad>terms[k]).a for k in range(i, j)])
                 b = xp.concatenate([(<MatMulTGrad>terms[k]).b for k in range(i, j)])
@@ -1669,6 +1688,17 @@ cdef class MatMulTGrad(DeferredGrad):
         if out.dtype != dtype:
             out = out.astype(dtype)
         return out
+
+
+cdef object _stack_rows(list arrays):
+    # numpy.concatenate(arrays) into a pooled buffer
+    cdef Py_ssize_t rows = 0
+    for a in arrays:
+        rows += a.shape[0]
+    first = arrays[0]
+    out = _workspace.empty((rows, first.shape[1]), numpy.result_type(*arrays))
+    numpy.concatenate(arrays, out=out)
+    return out
 
 
 cpdef bint defers_grad(VariableNode x):
@@ -1877,7 +1907,10 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             gys_t = None
         # the leaves' deferred terms, each kind summed at once
         for x, terms in deferred.items():
-            g = _combine_deferred(terms)
+            if len(<list>terms) == 1:
+                g = (<DeferredGrad>(<list>terms)[0]).materialize()
+            else:
+                g = _combine_deferred(terms)
             prev = grads.get(x)
             grads[x] = g if prev is None else prev + g
     finally:

@@ -11,7 +11,7 @@ import pytest
 
 from kusari.functions.connection import _conv_kernels
 from kusari.functions.connection import _im2col
-from kusari.functions.connection import _workspace
+from kusari import _workspace
 
 
 def _ref_im2col(x, ksize, stride, pad, dilate, outs):

@@ -112,6 +112,11 @@ KV_INLINE void kv_lstm_act_body(const float *x, float *act, ptrdiff_t n4)
     }
 }
 
+/* GCC/Clang vector extensions: eight float lanes (two SSE registers on the baseline
+ * target, one AVX register in the AVX2 copies) */
+typedef float kv_v8f __attribute__((vector_size(32)));
+typedef int32_t kv_v8i __attribute__((vector_size(32)));
+
 /* e = exp(x - max(x)) over one row of n > 0 values; returns the max in *mx and the
  * sum of e (accumulated in eight float lanes, added up in double) */
 KV_INLINE double kv_softmax_row_body(const float *x, float *e, ptrdiff_t n, float *mx)
@@ -120,11 +125,17 @@ KV_INLINE double kv_softmax_row_body(const float *x, float *e, ptrdiff_t n, floa
     ptrdiff_t i = 0, k;
     float m = x[0];
     if (n >= 8) {
-        for (k = 0; k < 8; ++k)
-            lane[k] = x[k];
-        for (i = 8; i + 8 <= n; i += 8)
-            for (k = 0; k < 8; ++k)
-                lane[k] = x[i + k] > lane[k] ? x[i + k] : lane[k];
+        /* a select written with masks, which compilers vectorize without
+         * -ffinite-math-only (NaNs never win, as in the scalar loop) */
+        kv_v8f acc, v;
+        kv_v8i gt;
+        memcpy(&acc, x, sizeof acc);
+        for (i = 8; i + 8 <= n; i += 8) {
+            memcpy(&v, x + i, sizeof v);
+            gt = v > acc;
+            acc = (kv_v8f)(((kv_v8i)v & gt) | ((kv_v8i)acc & ~gt));
+        }
+        memcpy(lane, &acc, sizeof acc);
         for (k = 0; k < 8; ++k)
             m = lane[k] > m ? lane[k] : m;
     }

@@ -6,7 +6,7 @@ from kusari import function_node
 from kusari.backends import cuda
 from kusari.functions.activation import _common
 from kusari.functions.activation import _kernels
-from kusari.functions.connection import _workspace
+from kusari import _workspace
 
 _ndarray = numpy.ndarray
 

@@ -16,7 +16,7 @@ import numpy
 
 from kusari import backend
 from kusari.functions.connection import _im2col
-from kusari.functions.connection import _workspace
+from kusari import _workspace
 from kusari.functions.connection._util import prod, work_dtype
 
 _ndarray = numpy.ndarray

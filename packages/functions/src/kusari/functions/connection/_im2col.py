@@ -8,7 +8,7 @@ import numpy
 
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
-from kusari.functions.connection import _workspace
+from kusari import _workspace
 from kusari.utils import conv
 
 

@@ -1,10 +1,10 @@
-"""The caching allocator of the CPU kernels (kusari.functions.connection._workspace)."""
+"""The caching allocator of the CPU kernels (kusari._workspace)."""
 import importlib
 
 import numpy
 import pytest
 
-ws = importlib.import_module('kusari.functions.connection._workspace')
+ws = importlib.import_module('kusari._workspace')
 
 BIG = (256, 256)          # 256 KiB of float32: pooled
 F32 = numpy.dtype(numpy.float32)
