@@ -44,6 +44,7 @@ def test_linear_shared_over_steps(dtype, monkeypatch):
 
     (gW, gb), (rW, rb) = _both(loss_fn, [W, b])
     assert answers == [True] * 6 + [False] * 6     # backward defers, grad() does not
+
     want = sum((2 * (x @ W.array.T + b.array)).T @ x for x in xs)
     tol = 1e-4 if dtype == numpy.float32 else 1e-10
     numpy.testing.assert_allclose(gW, want, rtol=tol, atol=tol)
@@ -116,3 +117,13 @@ def test_fused_lstm_step_weights_shared_over_steps():
     ref = kusari.grad([unfused()], [Wu, bu, Wl])
     for d, r in zip(deferred, ref):
         numpy.testing.assert_allclose(d, r.array, rtol=1e-4, atol=1e-5)
+
+
+def test_large_batches_are_not_deferred(monkeypatch):
+    asked = []
+    monkeypatch.setattr(LINEAR, '_defers_grad', lambda n: asked.append(n) or True)
+    W = kusari.Parameter(numpy.ones((3, 4), numpy.float32))
+    x = numpy.ones((LINEAR.DEFER_MAX_ROWS + 1, 4), numpy.float32)
+    F.sum(F.linear(x, W)).backward()
+    assert asked == []
+    numpy.testing.assert_allclose(W.grad, numpy.full((3, 4), LINEAR.DEFER_MAX_ROWS + 1))

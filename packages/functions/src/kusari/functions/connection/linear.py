@@ -9,6 +9,10 @@ _Variable = _core.Variable
 _MatMul = _core.MatMul
 _defers_grad = _core.defers_grad
 _MatMulTGrad = _core.MatMulTGrad
+# Weight gradients of at most this many rows are deferred to the engine (one GEMM over
+# all uses of the weight); larger products are efficient on their own and are
+# better computed while gy is still in cache.
+DEFER_MAX_ROWS = 64
 
 
 def _fail_types(x, W, b):
@@ -73,7 +77,7 @@ class LinearFunction(_core.FunctionNode):
             elif i == 1:
                 x = inputs[0].data
                 wn = inputs[1]
-                if _defers_grad(wn):
+                if gy.shape[0] <= DEFER_MAX_ROWS and _defers_grad(wn):
                     # a weight shared over steps (RNNs): one GEMM for all of them
                     ret.append(_MatMulTGrad(gy, x, wn.dtype))
                     continue
