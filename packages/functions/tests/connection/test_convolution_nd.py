@@ -50,6 +50,10 @@ CASES = [
     (2, (4, 4), (3, 3), (1, 1), (1, 1), (1, 1), 1, True),
     (3, (4, 3, 4), (2, 2, 3), (1, 2, 1), (1, 0, 1), (1, 1, 1), 1, False),
     (3, (3, 4, 3), (2, 1, 2), (2, 1, 1), (0, 1, 1), (1, 2, 1), 2, True),
+    # many output positions per image: the per-image GEMM path on the CPU
+    (2, (18, 17), (3, 3), (1, 1), (1, 1), (1, 1), 1, False),
+    (1, (300,), (3,), (1,), (0,), (1,), 1, False),
+    (2, (18, 18), (3, 3), (1, 1), (1, 1), (1, 1), 2, False),
 ]
 
 
@@ -248,3 +252,33 @@ def test_forward_backward_gpu():
         gy = cupy.random.uniform(-1, 1, y.shape)
         gradient_check.check_backward(lambda *a: _call(case, *a), (x64, W64, b64), gy,
                                       atol=1e-6, rtol=1e-5)
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+@pytest.mark.parametrize('per_image', [True, False])
+def test_weight_gradient_without_input_gradient(dtype, per_image, monkeypatch):
+    # x is data (no gradient wanted): the weight gradient may skip the transposed gy
+    import importlib
+    ops = importlib.import_module('kusari.functions.connection._conv_ops')
+    if not per_image:
+        monkeypatch.setattr(ops, 'PER_IMAGE_MIN_POSITIONS', 10 ** 9)
+    rng = numpy.random.RandomState(3)
+    x = rng.uniform(-1, 1, (3, 2, 20, 19)).astype(dtype)
+    W = kusari.Parameter(rng.uniform(-1, 1, (4, 2, 3, 3)).astype(dtype))
+    b = kusari.Parameter(rng.uniform(-1, 1, 4).astype(dtype))
+    gy = rng.uniform(-1, 1, (3, 4, 18, 17)).astype(dtype)
+    y = F.convolution_2d(x, W, b)
+    assert ops.per_image_grad_w(gy, W.array, 1) == per_image
+    y.grad = gy
+    y.backward()
+    x64, gy64 = x.astype(numpy.float64), gy.astype(numpy.float64)
+    want = numpy.zeros((4, 2, 3, 3))
+    for ky in range(3):
+        for kx in range(3):
+            patch = x64[:, :, ky:ky + 18, kx:kx + 17]
+            want[:, :, ky, kx] = numpy.einsum('nohw,nchw->oc', gy64, patch)
+    tol = TOL[dtype] if dtype != numpy.float16 else dict(atol=0.5, rtol=5e-2)
+    numpy.testing.assert_allclose(W.grad.astype(numpy.float64), want, **tol)
+    numpy.testing.assert_allclose(b.grad.astype(numpy.float64), gy64.sum(axis=(0, 2, 3)),
+                                  **tol)
+    assert W.grad.dtype == dtype and b.grad.dtype == dtype

@@ -128,7 +128,8 @@ class ConvolutionND(_core.FunctionNode):
         W = self.inputs[1].data
         # gy as an (OC, N * P) matrix serves all three gradients: transpose it once
         gyt = None
-        if type(gy) is numpy.ndarray and (len(indexes) > 1 or 2 in indexes):
+        if type(gy) is numpy.ndarray and (len(indexes) > 1 or 2 in indexes) and (
+                0 in indexes or not _conv_ops.per_image_grad_w(gy, W, self.groups)):
             gyt = _conv_ops.gy_t(gy, work_dtype(gy.dtype))
         ret = []
         for i in indexes:

@@ -36,6 +36,24 @@ def gy_t(gy, wd):
 
 _gy_t = gy_t
 
+# Layers with many output positions per image (the first layers of a CNN) skip the
+# (OC, N * P) <-> (N, OC, P) transposes: one GEMM per image writes (N, OC, P)
+# directly, and the weight gradient sums per-image products.  Few positions per image
+# make those GEMMs too small, and the per-image partial products of the weight
+# gradient must stay small.
+PER_IMAGE_MIN_POSITIONS = 256
+PER_IMAGE_MAX_PARTIAL = 1 << 20
+
+
+def _per_image_ok(n, oc, p, ckk, groups):
+    return (groups == 1 and p >= PER_IMAGE_MIN_POSITIONS
+            and n * oc * ckk <= PER_IMAGE_MAX_PARTIAL)
+
+
+def per_image_grad_w(gy, W, groups):
+    """True when :func:`conv_grad_w` computes per image (so no ``gy_t`` is needed)."""
+    return type(gy) is _ndarray and _per_image_ok(
+        gy.shape[0], gy.shape[1], prod(gy.shape[2:]), prod(W.shape[1:]), groups)
 
 def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
     """Convolution of ``x`` with ``W`` (plus ``b``); returns ``(y, col)``.
@@ -57,6 +75,16 @@ def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
     colw = col if col.dtype == wd else col.astype(wd)
     Ww = W if W.dtype == wd else W.astype(wd)
     g = groups
+    if g == 1 and cpu and p >= PER_IMAGE_MIN_POSITIONS:
+        # one GEMM per image, straight into the (N, OC, P) output
+        y = numpy.matmul(Ww.reshape(oc, c * kk),
+                         colw.reshape(c * kk, n, p).transpose(1, 0, 2),
+                         out=_workspace.empty((n, oc, p), wd))
+        if b is not None:
+            y += b.reshape(1, oc, 1)
+        if y.dtype != x.dtype:
+            y = y.astype(x.dtype)
+        return y.reshape((n, oc) + outs), col
     if g == 1:
         W2 = Ww.reshape(oc, c * kk)
         c2 = colw.reshape(c * kk, n * p)
@@ -125,6 +153,15 @@ def conv_grad_w(col, gy, groups, w_dtype, gyt=None):
     g = groups
     wd = numpy.dtype(work_dtype(numpy.result_type(gy.dtype, w_dtype)))
     colw = col if col.dtype == wd else col.astype(wd)
+    n = gy.shape[0]
+    if gyt is None and xp is numpy and _per_image_ok(n, oc, prod(gy.shape[2:]),
+                                                     c * kk, g):
+        # sum over images of gy[n] (OC, P) @ col[:, n, :].T (P, C * K)
+        gyw = gy if gy.dtype == wd else gy.astype(wd)
+        partial = numpy.matmul(gyw.reshape(n, oc, -1),
+                               colw.reshape(c * kk, n, -1).transpose(1, 2, 0))
+        gW = partial.sum(axis=0).reshape((oc, c) + ksize)
+        return gW if gW.dtype == w_dtype else gW.astype(w_dtype)
     if gyt is None or gyt.dtype != wd:
         gyt = gy_t(gy, wd)
     if g == 1:
