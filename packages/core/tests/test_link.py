@@ -526,3 +526,27 @@ def test_no_warning_on_normal_use():
         model.copy()
         model.copy('init')
         list(model.namedparams())
+
+
+def test_plain_values_set_on_a_chain_are_not_registered():
+    # the per-step fast path of __setattr__ (None and plain Variables)
+    class Net(kusari.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.fc = kusari.Link()
+                with self.fc.init_scope():
+                    self.fc.W = kusari.Parameter(numpy.ones(2, numpy.float32))
+                self.out = None
+                self.h = kusari.Variable(numpy.zeros(2, numpy.float32))
+
+    net = Net()
+    net.y = kusari.Variable(numpy.ones(3, numpy.float32))
+    net.fc.z = None
+    assert [name for name, _ in net.namedparams()] == ['/fc/W']
+    assert [name for name, _ in net.namedlinks(skipself=True)] == ['/fc']
+    assert net.out is None and net.h.shape == (2,) and net.y.shape == (3,)
+    # a Parameter (a Variable subclass) set inside init_scope is still registered
+    with net.fc.init_scope():
+        net.fc.b = kusari.Parameter(numpy.zeros(2, numpy.float32))
+    assert sorted(name for name, _ in net.namedparams()) == ['/fc/W', '/fc/b']

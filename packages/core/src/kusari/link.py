@@ -18,9 +18,12 @@ import warnings
 import numpy
 
 import kusari
+from kusari import _core
 from kusari import backend
 from kusari import initializers
 from kusari.initializers import _util as _array_util
+
+_Variable = _core.Variable
 
 
 def _is_shape(value):
@@ -388,6 +391,11 @@ class Link:
             self._within_init_scope = old_flag
 
     def __setattr__(self, name, value):
+        if value is None or type(value) is _Variable:
+            # the common per-step case (a model storing its outputs): nothing to
+            # register, and Chain's check below would find no Link either
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, kusari.Parameter) and self.within_init_scope:
             value.name = name
             self._params.add(name)
@@ -849,6 +857,9 @@ class Chain(Link):
         return any(child is item for child in self.children())
 
     def __setattr__(self, name, value):
+        if value is None or type(value) is _Variable:
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, Link) and self.within_init_scope:
             if hasattr(self, name):
                 raise AttributeError(
@@ -989,6 +1000,9 @@ class ChainList(Link, collections.abc.MutableSequence):
                 (index, str(child)) for index, child in enumerate(self._children)))
 
     def __setattr__(self, name, value):
+        if value is None or type(value) is _Variable:
+            object.__setattr__(self, name, value)
+            return
         if isinstance(value, Link) and self.within_init_scope:
             raise TypeError(
                 '{}: cannot register a new link within a '
