@@ -286,6 +286,32 @@ cdef void _col2im_run(const real_t* src, Py_ssize_t src_step, real_t* dst,
             _scatter_add_f64(row, s, yhi - ylo, ow, lo, hi, sx, rstep)
 
 
+cdef int _setup_2d(str who, Py_ssize_t* xshape, Py_ssize_t* xstrides,
+                   Py_ssize_t* cshape, Py_ssize_t* cstrides, Py_ssize_t itemsize,
+                   Py_ssize_t sy, Py_ssize_t sx, _Geom* g) except -1:
+    # Validate x (N, C, h, w) against col (N, C, kh, kw, oh, ow) and fill the
+    # geometry shared by every (ky, kx); returns 1 when there is nothing to do.
+    if cshape[0] != xshape[0] or cshape[1] != xshape[1]:
+        raise ValueError(who + ': col and x differ in batch or channels')
+    if sy < 1 or sx < 1:
+        raise ValueError(who + ': strides must be positive')
+    g.h = xshape[2]
+    g.w = xshape[3]
+    g.oh = cshape[4]
+    g.ow = cshape[5]
+    g.sy = sy
+    g.sx = sx
+    if ((g.ow > 1 and cstrides[5] != itemsize) or
+            (g.oh > 1 and cstrides[4] != g.ow * itemsize)):
+        raise ValueError(who + ': the (oh, ow) blocks of col must be contiguous')
+    if g.h > 1 and xstrides[2] != g.w * itemsize:
+        raise ValueError(who + ': the (h, w) planes of x must be contiguous')
+    if (xshape[0] == 0 or xshape[1] == 0 or cshape[2] == 0 or cshape[3] == 0
+            or g.oh == 0 or g.ow == 0):
+        return 1
+    return 0
+
+
 @cython.boundscheck(False)
 @cython.wraparound(False)
 def im2col_2d(col_t[:, :, :, ::1] x, col_t[:, :, :, :, :, :] col,
@@ -300,22 +326,8 @@ def im2col_2d(col_t[:, :, :, ::1] x, col_t[:, :, :, :, :, :] col,
     cdef Py_ssize_t kh = col.shape[2], kw = col.shape[3]
     cdef Py_ssize_t i, j, ky, kx, xstep, cstep, i0, nt, m
     cdef _Geom g
-    if col.shape[0] != n or col.shape[1] != c:
-        raise ValueError('im2col_2d: col and x differ in batch or channels')
-    if sy < 1 or sx < 1:
-        raise ValueError('im2col_2d: strides must be positive')
-    g.h = x.shape[2]
-    g.w = x.shape[3]
-    g.oh = col.shape[4]
-    g.ow = col.shape[5]
-    g.sy = sy
-    g.sx = sx
-    if ((g.ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(col_t)) or
-            (g.oh > 1 and col.strides[4] != g.ow * <Py_ssize_t>sizeof(col_t))):
-        raise ValueError('im2col_2d: the (oh, ow) blocks of col must be contiguous')
-    if g.h > 1 and x.strides[2] != g.w * <Py_ssize_t>sizeof(col_t):
-        raise ValueError('im2col_2d: the (h, w) planes of x must be contiguous')
-    if n == 0 or c == 0 or kh == 0 or kw == 0 or g.oh == 0 or g.ow == 0:
+    if _setup_2d('im2col_2d', x.shape, x.strides, col.shape, col.strides,
+                 sizeof(col_t), sy, sx, &g):
         return
     # element steps between images (all strides are multiples of the item size)
     xstep = x.strides[0] // <Py_ssize_t>sizeof(col_t)
@@ -362,22 +374,8 @@ def col2im_2d(real_t[:, :, :, :, :, :] col, real_t[:, :, :, ::1] x,
     cdef Py_ssize_t kh = col.shape[2], kw = col.shape[3]
     cdef Py_ssize_t i, j, ky, kx, xstep, cstep, i0, nt, m
     cdef _Geom g
-    if col.shape[0] != n or col.shape[1] != c:
-        raise ValueError('col2im_2d: col and x differ in batch or channels')
-    if sy < 1 or sx < 1:
-        raise ValueError('col2im_2d: strides must be positive')
-    g.h = x.shape[2]
-    g.w = x.shape[3]
-    g.oh = col.shape[4]
-    g.ow = col.shape[5]
-    g.sy = sy
-    g.sx = sx
-    if ((g.ow > 1 and col.strides[5] != <Py_ssize_t>sizeof(real_t)) or
-            (g.oh > 1 and col.strides[4] != g.ow * <Py_ssize_t>sizeof(real_t))):
-        raise ValueError('col2im_2d: the (oh, ow) blocks of col must be contiguous')
-    if g.h > 1 and x.strides[2] != g.w * <Py_ssize_t>sizeof(real_t):
-        raise ValueError('col2im_2d: the (h, w) planes of x must be contiguous')
-    if n == 0 or c == 0 or kh == 0 or kw == 0 or g.oh == 0 or g.ow == 0:
+    if _setup_2d('col2im_2d', x.shape, x.strides, col.shape, col.strides,
+                 sizeof(real_t), sy, sx, &g):
         return
     xstep = x.strides[0] // <Py_ssize_t>sizeof(real_t)
     cstep = col.strides[0] // <Py_ssize_t>sizeof(real_t)

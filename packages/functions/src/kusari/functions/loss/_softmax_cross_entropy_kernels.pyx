@@ -51,6 +51,17 @@ cdef inline real _exp(real v) noexcept nogil:
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
+cdef inline double _nll(double lp, const real[::1] w, bint has_w, long long ti,
+                        real[::1] loss, Py_ssize_t i) noexcept nogil:
+    # row i's (weighted) negative log-likelihood into loss[i]; returns the weighted lp
+    if has_w:
+        lp = lp * w[ti]
+    loss[i] = <real>(-lp)
+    return lp
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
 def forward(const real[:, ::1] x, const label_t[::1] t, long long ignore_label,
             const real[::1] w, bint has_w, real[:, ::1] y, bint has_y, real[::1] loss):
     """Per-row loss ``-w[t] * log_softmax(x)[t]`` (0 where ignored) into ``loss``.
@@ -62,7 +73,7 @@ def forward(const real[:, ::1] x, const label_t[::1] t, long long ignore_label,
     """
     cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
     cdef long long ti
-    cdef double m, s, lse, total = 0.0, lp
+    cdef double m, s, lse, total = 0.0
     cdef real e
     if t.shape[0] != R or loss.shape[0] != R:
         raise ValueError('softmax_cross_entropy kernel: shape mismatch')
@@ -97,11 +108,7 @@ def forward(const real[:, ::1] x, const label_t[::1] t, long long ignore_label,
             if ti == ignore_label or ti < 0 or ti >= C:
                 loss[i] = 0
                 continue
-            lp = x[i, ti] - lse
-            if has_w:
-                lp = lp * w[ti]
-            loss[i] = <real>(-lp)
-            total -= lp
+            total -= _nll(x[i, ti] - lse, w, has_w, ti, loss, i)
     return total
 
 
@@ -201,7 +208,7 @@ def finish_rows(const real[:, ::1] x, real[:, ::1] e, const label_t[::1] t,
     """
     cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
     cdef long long ti
-    cdef double s0, s1, s2, s3, s, lp, total = 0.0
+    cdef double s0, s1, s2, s3, s, total = 0.0
     cdef real inv
     if (e.shape[0] != R or e.shape[1] != C or t.shape[0] != R or m.shape[0] != R
             or loss.shape[0] != R):
@@ -235,11 +242,7 @@ def finish_rows(const real[:, ::1] x, real[:, ::1] e, const label_t[::1] t,
             if ti == ignore_label or ti < 0 or ti >= C:
                 loss[i] = 0
                 continue
-            lp = x[i, ti] - m[i] - log(s)
-            if has_w:
-                lp = lp * w[ti]
-            loss[i] = <real>(-lp)
-            total -= lp
+            total -= _nll(x[i, ti] - m[i] - log(s), w, has_w, ti, loss, i)
     return total
 
 
@@ -258,7 +261,7 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
     """
     cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
     cdef long long ti
-    cdef double s, lp, total = 0.0
+    cdef double s, total = 0.0
     cdef float m = 0, inv
     if (y.shape[0] != R or y.shape[1] != C or t.shape[0] != R or loss.shape[0] != R):
         raise ValueError('softmax_cross_entropy kernel: shape mismatch')
@@ -279,9 +282,5 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
             if ti == ignore_label or ti < 0 or ti >= C:
                 loss[i] = 0
                 continue
-            lp = <double>x[i, ti] - m - log(s)
-            if has_w:
-                lp = lp * w[ti]
-            loss[i] = <float>(-lp)
-            total -= lp
+            total -= _nll(<double>x[i, ti] - m - log(s), w, has_w, ti, loss, i)
     return total
