@@ -100,7 +100,7 @@ class _EmbedGradTerm(_core.DeferredGrad):
         shape = terms[0].shape
         dtype = terms[0].dtype
         work = numpy.dtype(numpy.float32 if dtype == numpy.float16 else dtype)
-        gW = numpy.zeros(shape, work)
+        gW = _workspace.zeros(shape, work)
         for t in terms:
             _scatter_into_cpu(t.x.reshape(-1), t.gy.reshape(-1, shape[1]), gW,
                               t.ignore_label)

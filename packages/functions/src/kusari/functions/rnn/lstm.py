@@ -4,6 +4,7 @@ import numpy
 from kusari import _core
 from kusari._core import FunctionNode
 from kusari.backends import cuda
+from kusari.functions.connection.linear import DEFER_MAX_ROWS
 from kusari.functions.rnn import _lstm_kernels as _k
 from kusari.functions.util import _ops
 
@@ -299,9 +300,6 @@ def lstm(c_prev, x):
     return LSTM().apply((c_prev, x))
 
 
-_DEFER_MAX_ROWS = 64    # as linear.DEFER_MAX_ROWS: small batches defer weight grads
-
-
 class _LinearLSTM(FunctionNode):
     """One step of the ``L.LSTM`` link fused into a single node (private; CPU).
 
@@ -358,7 +356,7 @@ class _LinearLSTM(FunctionNode):
                 # the weights: deferred when leaves, so that the engine sums all
                 # steps in one GEMM
                 op = inputs[1 if i == 2 else 4].data
-                if gg.shape[0] <= _DEFER_MAX_ROWS and _core.defers_grad(inputs[i]):
+                if gg.shape[0] <= DEFER_MAX_ROWS and _core.defers_grad(inputs[i]):
                     ret.append(_core.MatMulTGrad(gg, op, inputs[i].dtype))
                 else:
                     ret.append(gg.T @ op)
