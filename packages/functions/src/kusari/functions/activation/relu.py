@@ -1,12 +1,12 @@
 """Rectified linear unit."""
 import numpy
 
+from kusari import _workspace
 from kusari import backend
 from kusari import function_node
 from kusari.backends import cuda
 from kusari.functions.activation import _common
 from kusari.functions.activation import _kernels
-from kusari import _workspace
 
 _ndarray = numpy.ndarray
 

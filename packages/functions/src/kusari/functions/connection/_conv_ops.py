@@ -14,9 +14,9 @@ not fault in fresh pages for them at every step.
 """
 import numpy
 
+from kusari import _workspace
 from kusari import backend
 from kusari.functions.connection import _im2col
-from kusari import _workspace
 from kusari.functions.connection._util import prod, work_dtype
 
 _ndarray = numpy.ndarray
@@ -54,6 +54,7 @@ def per_image_grad_w(gy, W, groups):
     """True when :func:`conv_grad_w` computes per image (so no ``gy_t`` is needed)."""
     return type(gy) is _ndarray and _per_image_ok(
         gy.shape[0], gy.shape[1], prod(gy.shape[2:]), prod(W.shape[1:]), groups)
+
 
 def conv_forward(x, W, b, stride, pad, cover_all, dilate, groups, outs=None):
     """Convolution of ``x`` with ``W`` (plus ``b``); returns ``(y, col)``.

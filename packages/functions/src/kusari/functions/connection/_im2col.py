@@ -6,9 +6,9 @@ private helpers; callers validate their arguments first.
 """
 import numpy
 
+from kusari import _workspace
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
-from kusari import _workspace
 from kusari.utils import conv
 
 

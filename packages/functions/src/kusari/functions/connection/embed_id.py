@@ -2,10 +2,10 @@
 import numpy
 
 from kusari import _core
+from kusari import _workspace
 from kusari import backend
 from kusari.backends import cuda
 from kusari.functions.connection import _conv_kernels
-from kusari import _workspace
 from kusari.functions.connection._util import check_float, invalid
 from kusari.functions.math.sum import sum as _sum
 

@@ -2,11 +2,11 @@
 import numpy
 
 from kusari import _core
+from kusari import _workspace
 from kusari import backend
 from kusari._core import FunctionNode
 from kusari._core import Variable
 from kusari.backends import cuda
-from kusari import _workspace
 from kusari.functions.loss import _softmax_cross_entropy_kernels as _k
 from kusari.functions.util import _ops
 

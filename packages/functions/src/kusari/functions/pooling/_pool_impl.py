@@ -10,8 +10,8 @@ Private: callers validate shapes, dtypes and indexes first.
 """
 import numpy
 
-from kusari.backends import cuda
 from kusari import _workspace
+from kusari.backends import cuda
 from kusari.functions.pooling import _pool_kernels
 
 _EMPTY_IDX = numpy.zeros(0, numpy.int32)
