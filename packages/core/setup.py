@@ -1,6 +1,7 @@
 """Build the Cython extensions of kusari-core (metadata lives in pyproject.toml)."""
 import os
 
+import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
@@ -8,7 +9,11 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join("src", "kusari")
 
 extensions = [
-    Extension("kusari._core", [os.path.join(SRC, "_core.pyx")]),
+    # NumPy's C API serves the small-array fast paths (see _core.pyx); built against
+    # NumPy 2 headers, the extension runs on NumPy >= 1.23.
+    Extension("kusari._core", [os.path.join(SRC, "_core.pyx")],
+              include_dirs=[numpy.get_include()],
+              define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION")]),
 ]
 
 setup(
