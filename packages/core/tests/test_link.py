@@ -550,3 +550,38 @@ def test_plain_values_set_on_a_chain_are_not_registered():
     with net.fc.init_scope():
         net.fc.b = kusari.Parameter(numpy.zeros(2, numpy.float32))
     assert sorted(name for name, _ in net.namedparams()) == ['/fc/W', '/fc/b']
+
+
+def test_params_honours_a_child_overriding_params():
+    # Chain.params collects children's parameters into one list; a child whose class
+    # overrides params() is still asked through its override
+    import kusari
+
+    class Frozen(kusari.Link):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.w = kusari.Parameter(numpy.zeros(2, numpy.float32))
+                self.v = kusari.Parameter(numpy.zeros(3, numpy.float32))
+
+        def params(self, include_uninit=True):
+            yield self.v          # only v is exposed
+
+    class Net(kusari.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.a = Frozen()
+                self.b = kusari.Link()
+                with self.b.init_scope():
+                    self.b.p = kusari.Parameter(numpy.zeros(1, numpy.float32))
+                    self.b.q = kusari.Parameter()   # uninitialized
+
+    net = Net()
+    got = list(net.params())
+    assert [None if p.array is None else p.shape for p in got] == [(3,), (1,), None]
+    assert [p.name for p in net.params(include_uninit=False)] == ['v', 'p']
+    lst = kusari.ChainList(Net(), kusari.Link())
+    assert len(list(lst.params())) == 3
+    it = net.params()
+    assert next(it) is net.a.v      # an iterator, as Chainer's generator

@@ -195,6 +195,15 @@ class _NameSet(set):
 _mixin_call = {}
 
 
+def _collect_child_params(child, out, include_uninit):
+    # A child whose class overrides params() (a user's link) is asked through it, so
+    # that the override is honoured; the others append straight to ``out``.
+    if type(child).params is Link.params:
+        child._collect_params(out, include_uninit)
+    else:
+        out.extend(child.params(include_uninit))
+
+
 def _sorted_names(names):
     if type(names) is _NameSet:
         return names.sorted()
@@ -596,10 +605,20 @@ class Link:
             kusari.Parameter: The parameters.
 
         """
+        # One flat list instead of nested generators: this runs twice per training
+        # step (cleargrads, update) and each generator level costs per item.
+        out = []
+        self._collect_params(out, include_uninit)
+        return iter(out)
+
+    def _collect_params(self, out, include_uninit):
+        # Append this link's own parameters (sorted by name) to ``out``; containers
+        # extend it with their children's (see _collect_child_params).
         d = self.__dict__
         for name in _sorted_names(self._params):
-            if include_uninit or d[name].array is not None:
-                yield d[name]
+            p = d[name]
+            if include_uninit or p.array is not None:
+                out.append(p)
 
     def namedparams(self, include_uninit=True):
         """Iterate over ``(path, parameter)`` pairs of the hierarchy.
@@ -912,11 +931,11 @@ class Chain(Link):
         for name in self._children:
             d[name].device_resident_accept(visitor)
 
-    def params(self, include_uninit=True):
-        yield from super().params(include_uninit)
+    def _collect_params(self, out, include_uninit):
+        Link._collect_params(self, out, include_uninit)
         d = self.__dict__
         for name in _sorted_names(self._children):
-            yield from d[name].params(include_uninit)
+            _collect_child_params(d[name], out, include_uninit)
 
     def namedparams(self, include_uninit=True):
         yield from super().namedparams(include_uninit)
@@ -1100,10 +1119,10 @@ class ChainList(Link, collections.abc.MutableSequence):
         for link in self._children:
             link.device_resident_accept(visitor)
 
-    def params(self, include_uninit=True):
-        yield from super().params(include_uninit)
+    def _collect_params(self, out, include_uninit):
+        Link._collect_params(self, out, include_uninit)
         for link in self._children:
-            yield from link.params(include_uninit)
+            _collect_child_params(link, out, include_uninit)
 
     def namedparams(self, include_uninit=True):
         yield from super().namedparams(include_uninit)
