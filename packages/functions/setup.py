@@ -6,6 +6,7 @@ its path, so adding a kernel needs no change here.
 import glob
 import os
 
+import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
@@ -22,7 +23,11 @@ def _extensions():
         # -fno-trapping-math lets GCC if-convert the float selects of _vecmath.h's
         # loops into SIMD blends (no kernel relies on floating-point traps)
         exts.append(Extension(name, [os.path.relpath(path, HERE)],
-                              include_dirs=[SRC],
+                              # NumPy's C API: the small-array fast paths (built against
+                              # NumPy 2 headers, the modules run on NumPy >= 1.23)
+                              include_dirs=[SRC, numpy.get_include()],
+                              define_macros=[("NPY_NO_DEPRECATED_API",
+                                              "NPY_1_7_API_VERSION")],
                               extra_compile_args=["-O3", "-fno-trapping-math"]))
     return exts
 

@@ -3,27 +3,25 @@
 
 NumPy evaluates an expression such as ``gy * (1 - y * y)`` in several passes with a
 temporary array per step; these loops do it in one.  Every kernel takes NumPy arrays,
-reads them through the buffer protocol and returns the result array, or ``None`` when
-it does not apply (a dtype other than float32/float64, mixed dtypes, sizes that differ,
-a non C-contiguous operand): the caller then falls back to its NumPy expression.  All
-sizes are validated before any loop runs; the loops index raw pointers within the
-validated sizes only.
+reads them through NumPy's C API (cheaper than the buffer protocol on small arrays) and
+returns the result array, or ``None`` when it does not apply (a dtype other than
+float32/float64, mixed dtypes, shapes that differ, a non C-contiguous, misaligned or
+byte-swapped operand, an object that is not exactly a ``numpy.ndarray``): the caller then
+falls back to its NumPy expression.  All operands are validated before any loop runs;
+the loops index raw pointers within the validated size only.
 
 Each kernel was kept only where ``python -m timeit`` showed it faster than the NumPy
 expression it replaces (see the comments of the modules that call them).
 """
 cimport cython
-from cpython.buffer cimport (PyBUF_FORMAT, PyBUF_STRIDES, PyBUF_WRITABLE,
-                             PyBuffer_IsContiguous, PyBuffer_Release,
-                             PyObject_GetBuffer)
+cimport numpy as cnp
 from libc.math cimport exp, expf, expm1, expm1f, log, logf, tanh, tanhf
 
-from kusari.functions._vecmath cimport kv_sigmoid
-from libc.string cimport strcmp
+from kusari.functions._vecmath cimport kv_sigmoid, kv_tanh
 
 import numpy
 
-cdef object _empty = numpy.empty
+cnp.import_array()
 
 # Above this many elements the loops release the GIL.
 cdef Py_ssize_t _NOGIL_SIZE = 32768
@@ -33,23 +31,23 @@ ctypedef fused real:
     double
 
 
-cdef int _kind(Py_buffer* b):
-    """1 for a C-contiguous float32 buffer, 2 for float64, 0 otherwise."""
-    if b.format == NULL or not PyBuffer_IsContiguous(b, b'C'):
-        return 0
-    if strcmp(b.format, b'f') == 0 and b.itemsize == 4:
-        return 1
-    if strcmp(b.format, b'd') == 0 and b.itemsize == 8:
-        return 2
-    return 0
+cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
 
 
+@cython.freelist(8)
 cdef class _Buffers:
-    """Holds up to four acquired buffers and releases them on ``release()``."""
-    cdef Py_buffer b[4]
+    """Data pointers of up to four operands, each checked before any loop uses it.
+
+    ``add`` accepts an exact ``numpy.ndarray`` that is C-contiguous, aligned, in native
+    byte order, float32 (kind 1) or float64 (kind 2), of the same kind and shape as the
+    first operand (and writeable when asked).  It reads NumPy's C API directly: the
+    buffer protocol costs more than these loops on small arrays.
+    """
+    cdef void* p[4]
     cdef int n
     cdef int kind
     cdef Py_ssize_t size
+    cdef cnp.ndarray first
 
     def __cinit__(self):
         self.n = 0
@@ -57,31 +55,43 @@ cdef class _Buffers:
         self.size = -1
 
     cdef bint add(self, object a, bint writable) except -1:
-        """Acquire ``a``; False when it does not match the buffers acquired so far."""
-        cdef int flags = PyBUF_STRIDES | PyBUF_FORMAT
-        if writable:
-            flags |= PyBUF_WRITABLE
-        PyObject_GetBuffer(a, &self.b[self.n], flags)
-        self.n += 1
-        cdef Py_buffer* v = &self.b[self.n - 1]
-        cdef int k = _kind(v)
-        cdef Py_ssize_t size = v.len // v.itemsize if v.itemsize > 0 else 0
+        """Take ``a``'s data pointer; False when it does not qualify (see the class)."""
+        if self.n >= 4:
+            raise ValueError('_Buffers: at most four operands')
+        if type(a) is not numpy.ndarray:
+            return False
+        cdef cnp.ndarray arr = <cnp.ndarray>a
+        cdef int need = _NEED | (cnp.NPY_ARRAY_WRITEABLE if writable else 0)
+        if (cnp.PyArray_FLAGS(arr) & need) != need or not cnp.PyArray_ISNOTSWAPPED(arr):
+            return False
+        cdef int t = cnp.PyArray_TYPE(arr)
+        cdef int k = 1 if t == cnp.NPY_FLOAT32 else (2 if t == cnp.NPY_FLOAT64 else 0)
         if k == 0:
             return False
+        cdef int d, nd = cnp.PyArray_NDIM(arr)
         if self.kind == -1:
             self.kind = k
-            self.size = size
-            return True
-        return k == self.kind and size == self.size
+            self.size = cnp.PyArray_SIZE(arr)
+            self.first = arr
+        else:
+            if k != self.kind or nd != cnp.PyArray_NDIM(self.first):
+                return False
+            for d in range(nd):
+                if cnp.PyArray_DIMS(arr)[d] != cnp.PyArray_DIMS(self.first)[d]:
+                    return False
+        self.p[self.n] = cnp.PyArray_DATA(arr)
+        self.n += 1
+        return True
+
+    cdef object empty_like_first(self):
+        """A new C-contiguous array of the first operand's shape and dtype."""
+        return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(self.first),
+                                 cnp.PyArray_DIMS(self.first),
+                                 cnp.PyArray_TYPE(self.first), 0)
 
     cdef void release(self):
-        cdef int i
-        for i in range(self.n):
-            PyBuffer_Release(&self.b[i])
         self.n = 0
-
-    def __dealloc__(self):
-        self.release()
+        self.first = None
 
 
 cdef inline bint _is_ndarray(a):
@@ -89,6 +99,26 @@ cdef inline bint _is_ndarray(a):
 
 
 # ---- elementwise loops --------------------------------------------------------------
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _relu_fwd(real* x, real* y, Py_ssize_t n) noexcept nogil:
+    # numpy.maximum(x, 0): NaN propagates and -0.0 becomes +0.0
+    cdef Py_ssize_t i
+    for i in range(n):
+        y[i] = x[i] if (x[i] > 0 or x[i] != x[i]) else 0
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _tanh_fwd(real* x, real* y, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    if real is float:
+        kv_tanh(x, y, n)
+    else:
+        for i in range(n):
+            y[i] = tanh(x[i])
+
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
@@ -237,38 +267,85 @@ cdef void _softmax_grad_rows(real* y, real* gy, real* gx, Py_ssize_t rows,
 
 # ---- Python entry points ------------------------------------------------------------
 
+def relu_forward(x, out=None):
+    """``numpy.maximum(x, 0)`` in one pass, or None if the kernel does not apply.
+
+    ``out`` (optional) is a C-contiguous array of ``x``'s shape and dtype to write to.
+    """
+    cdef _Buffers bufs = _Buffers()
+    try:
+        if not bufs.add(x, False):
+            return None
+        y = bufs.empty_like_first() if out is None else out
+        if not bufs.add(y, True):
+            return None
+        if bufs.kind == 1:
+            if bufs.size >= _NOGIL_SIZE:
+                with nogil:
+                    _relu_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
+            else:
+                _relu_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
+        else:
+            if bufs.size >= _NOGIL_SIZE:
+                with nogil:
+                    _relu_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
+            else:
+                _relu_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
+        return y
+    finally:
+        bufs.release()
+
+
+def tanh_forward(x):
+    """``tanh(x)`` in one pass (float32: the SIMD loop of ``_vecmath.h``), or None."""
+    cdef _Buffers bufs = _Buffers()
+    try:
+        if not bufs.add(x, False):
+            return None
+        y = bufs.empty_like_first()
+        bufs.add(y, True)
+        if bufs.kind == 1:
+            if bufs.size >= _NOGIL_SIZE:
+                with nogil:
+                    _tanh_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
+            else:
+                _tanh_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
+        else:
+            with nogil:
+                _tanh_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
+        return y
+    finally:
+        bufs.release()
+
+
 def relu_grad(y, gy, out=None):
     """``gy * (y > 0)`` in one pass, or None if the kernel does not apply.
 
     ``out`` (optional) is a C-contiguous array of ``y``'s shape and dtype to write to.
     """
-    if not (_is_ndarray(y) and _is_ndarray(gy)) or y.shape != gy.shape:
-        return None
-    if out is not None and (not _is_ndarray(out) or out.shape != y.shape):
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(y.shape, y.dtype) if out is None else out
+        gx = bufs.empty_like_first() if out is None else out
         if not bufs.add(gx, True):
             return None
         if bufs.kind == 1:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _relu_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                               <float*>bufs.b[2].buf, bufs.size)
+                    _relu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                               <float*>bufs.p[2], bufs.size)
             else:
-                _relu_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                           <float*>bufs.b[2].buf, bufs.size)
+                _relu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                           <float*>bufs.p[2], bufs.size)
         else:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _relu_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                               <double*>bufs.b[2].buf, bufs.size)
+                    _relu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                               <double*>bufs.p[2], bufs.size)
             else:
-                _relu_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                           <double*>bufs.b[2].buf, bufs.size)
+                _relu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                           <double*>bufs.p[2], bufs.size)
         return gx
     finally:
         bufs.release()
@@ -276,30 +353,28 @@ def relu_grad(y, gy, out=None):
 
 def tanh_grad(y, gy):
     """``gy * (1 - y * y)`` in one pass, or None if the kernel does not apply."""
-    if not (_is_ndarray(y) and _is_ndarray(gy)) or y.shape != gy.shape:
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(y.shape, y.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         if bufs.kind == 1:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _tanh_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                               <float*>bufs.b[2].buf, bufs.size)
+                    _tanh_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                               <float*>bufs.p[2], bufs.size)
             else:
-                _tanh_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                           <float*>bufs.b[2].buf, bufs.size)
+                _tanh_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                           <float*>bufs.p[2], bufs.size)
         else:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _tanh_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                               <double*>bufs.b[2].buf, bufs.size)
+                    _tanh_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                               <double*>bufs.p[2], bufs.size)
             else:
-                _tanh_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                           <double*>bufs.b[2].buf, bufs.size)
+                _tanh_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                           <double*>bufs.p[2], bufs.size)
         return gx
     finally:
         bufs.release()
@@ -307,19 +382,17 @@ def tanh_grad(y, gy):
 
 def sigmoid_forward(x):
     """``tanh(x / 2) / 2 + 1 / 2`` in one pass, or None if the kernel does not apply."""
-    if not _is_ndarray(x):
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not bufs.add(x, False):
             return None
-        y = _empty(x.shape, x.dtype)
+        y = bufs.empty_like_first()
         bufs.add(y, True)
         with nogil:
             if bufs.kind == 1:
-                _sigmoid_fwd(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf, bufs.size)
+                _sigmoid_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
             else:
-                _sigmoid_fwd(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
+                _sigmoid_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
                              bufs.size)
         return y
     finally:
@@ -328,30 +401,28 @@ def sigmoid_forward(x):
 
 def sigmoid_grad(y, gy):
     """``gy * y * (1 - y)`` in one pass, or None if the kernel does not apply."""
-    if not (_is_ndarray(y) and _is_ndarray(gy)) or y.shape != gy.shape:
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(y.shape, y.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         if bufs.kind == 1:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _sigmoid_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                                  <float*>bufs.b[2].buf, bufs.size)
+                    _sigmoid_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                                  <float*>bufs.p[2], bufs.size)
             else:
-                _sigmoid_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                              <float*>bufs.b[2].buf, bufs.size)
+                _sigmoid_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                              <float*>bufs.p[2], bufs.size)
         else:
             if bufs.size >= _NOGIL_SIZE:
                 with nogil:
-                    _sigmoid_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                                  <double*>bufs.b[2].buf, bufs.size)
+                    _sigmoid_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                                  <double*>bufs.p[2], bufs.size)
             else:
-                _sigmoid_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                              <double*>bufs.b[2].buf, bufs.size)
+                _sigmoid_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                              <double*>bufs.p[2], bufs.size)
         return gx
     finally:
         bufs.release()
@@ -359,20 +430,18 @@ def sigmoid_grad(y, gy):
 
 def leaky_relu_forward(x, double slope):
     """``x if x >= 0 else slope * x`` in one pass, or None."""
-    if not _is_ndarray(x):
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not bufs.add(x, False):
             return None
-        y = _empty(x.shape, x.dtype)
+        y = bufs.empty_like_first()
         bufs.add(y, True)
         with nogil:
             if bufs.kind == 1:
-                _leaky_fwd(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
+                _leaky_fwd(<float*>bufs.p[0], <float*>bufs.p[1],
                            <float>slope, bufs.size)
             else:
-                _leaky_fwd(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
+                _leaky_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
                            slope, bufs.size)
         return y
     finally:
@@ -381,21 +450,19 @@ def leaky_relu_forward(x, double slope):
 
 def leaky_relu_grad(x, gy, double slope):
     """``gy if x >= 0 else slope * gy`` in one pass, or None."""
-    if not (_is_ndarray(x) and _is_ndarray(gy)) or x.shape != gy.shape:
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(x, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(x.shape, x.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         with nogil:
             if bufs.kind == 1:
-                _leaky_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                            <float*>bufs.b[2].buf, <float>slope, bufs.size)
+                _leaky_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                            <float*>bufs.p[2], <float>slope, bufs.size)
             else:
-                _leaky_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                            <double*>bufs.b[2].buf, slope, bufs.size)
+                _leaky_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                            <double*>bufs.p[2], slope, bufs.size)
         return gx
     finally:
         bufs.release()
@@ -403,20 +470,18 @@ def leaky_relu_grad(x, gy, double slope):
 
 def elu_forward(x, double alpha):
     """``x if x > 0 else alpha * expm1(x)`` in one pass, or None."""
-    if not _is_ndarray(x):
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not bufs.add(x, False):
             return None
-        y = _empty(x.shape, x.dtype)
+        y = bufs.empty_like_first()
         bufs.add(y, True)
         with nogil:
             if bufs.kind == 1:
-                _elu_fwd(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
+                _elu_fwd(<float*>bufs.p[0], <float*>bufs.p[1],
                          <float>alpha, bufs.size)
             else:
-                _elu_fwd(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
+                _elu_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
                          alpha, bufs.size)
         return y
     finally:
@@ -425,23 +490,20 @@ def elu_forward(x, double alpha):
 
 def elu_grad(x, y, gy, double alpha):
     """``gy if x > 0 else gy * (y + alpha)`` in one pass, or None."""
-    if not (_is_ndarray(x) and _is_ndarray(y) and _is_ndarray(gy)) or \
-            x.shape != gy.shape or y.shape != gy.shape:
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(x, False) and bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(x.shape, x.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         with nogil:
             if bufs.kind == 1:
-                _elu_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                          <float*>bufs.b[2].buf, <float*>bufs.b[3].buf,
+                _elu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                          <float*>bufs.p[2], <float*>bufs.p[3],
                           <float>alpha, bufs.size)
             else:
-                _elu_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                          <double*>bufs.b[2].buf, <double*>bufs.b[3].buf,
+                _elu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                          <double*>bufs.p[2], <double*>bufs.p[3],
                           alpha, bufs.size)
         return gx
     finally:
@@ -450,21 +512,19 @@ def elu_grad(x, y, gy, double alpha):
 
 def clipped_relu_grad(x, gy, double z):
     """``gy if 0 < x < z else 0`` in one pass, or None."""
-    if not (_is_ndarray(x) and _is_ndarray(gy)) or x.shape != gy.shape:
-        return None
     cdef _Buffers bufs = _Buffers()
     try:
         if not (bufs.add(x, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(x.shape, x.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         with nogil:
             if bufs.kind == 1:
-                _clipped_grad(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                              <float*>bufs.b[2].buf, <float>z, bufs.size)
+                _clipped_grad(<float*>bufs.p[0], <float*>bufs.p[1],
+                              <float*>bufs.p[2], <float>z, bufs.size)
             else:
-                _clipped_grad(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                              <double*>bufs.b[2].buf, z, bufs.size)
+                _clipped_grad(<double*>bufs.p[0], <double*>bufs.p[1],
+                              <double*>bufs.p[2], z, bufs.size)
         return gx
     finally:
         bufs.release()
@@ -481,16 +541,16 @@ def softmax_last_axis(x, bint take_log):
     try:
         if not bufs.add(x, False):
             return None
-        y = _empty(x.shape, x.dtype)
+        y = bufs.empty_like_first()
         bufs.add(y, True)
         if bufs.size % n != 0:
             return None
         with nogil:
             if bufs.kind == 1:
-                _softmax_rows(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
+                _softmax_rows(<float*>bufs.p[0], <float*>bufs.p[1],
                               bufs.size // n, n, take_log)
             else:
-                _softmax_rows(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
+                _softmax_rows(<double*>bufs.p[0], <double*>bufs.p[1],
                               bufs.size // n, n, take_log)
         return y
     finally:
@@ -508,17 +568,17 @@ def softmax_grad_last_axis(y, gy, bint take_log):
     try:
         if not (bufs.add(y, False) and bufs.add(gy, False)):
             return None
-        gx = _empty(y.shape, y.dtype)
+        gx = bufs.empty_like_first()
         bufs.add(gx, True)
         if bufs.size % n != 0:
             return None
         with nogil:
             if bufs.kind == 1:
-                _softmax_grad_rows(<float*>bufs.b[0].buf, <float*>bufs.b[1].buf,
-                                   <float*>bufs.b[2].buf, bufs.size // n, n, take_log)
+                _softmax_grad_rows(<float*>bufs.p[0], <float*>bufs.p[1],
+                                   <float*>bufs.p[2], bufs.size // n, n, take_log)
             else:
-                _softmax_grad_rows(<double*>bufs.b[0].buf, <double*>bufs.b[1].buf,
-                                   <double*>bufs.b[2].buf, bufs.size // n, n,
+                _softmax_grad_rows(<double*>bufs.p[0], <double*>bufs.p[1],
+                                   <double*>bufs.p[2], bufs.size // n, n,
                                    take_log)
         return gx
     finally:

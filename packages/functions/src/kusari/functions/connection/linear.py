@@ -2,6 +2,7 @@
 import numpy
 
 from kusari import _core
+from kusari.functions.connection import _linear_kernels
 from kusari.functions.connection._util import invalid
 
 _FLOAT_KINDS = ('f',)
@@ -9,6 +10,10 @@ _Variable = _core.Variable
 _MatMul = _core.MatMul
 _defers_grad = _core.defers_grad
 _MatMulTGrad = _core.MatMulTGrad
+# ``y += b`` and ``gy.sum(axis=0)`` as plain row loops: NumPy's broadcast and reduction
+# machinery costs more than the arithmetic at per-step batch sizes (bit-identical).
+_add_bias = _linear_kernels.add_bias
+_sum_rows = _linear_kernels.sum_rows
 # Weight gradients of at most this many rows are deferred to the engine (one GEMM over
 # all uses of the weight); larger products are efficient on their own and are
 # better computed while gy is still in cache.
@@ -59,7 +64,7 @@ class LinearFunction(_core.FunctionNode):
         if W.dtype != x.dtype:
             W = W.astype(x.dtype)
         y = x @ W.T
-        if b is not None:
+        if b is not None and not _add_bias(y, b):
             y += b
         return y,
 
@@ -86,7 +91,8 @@ class LinearFunction(_core.FunctionNode):
                     gW = gW.astype(wn.dtype)
                 ret.append(gW)
             else:
-                ret.append(gy.sum(axis=0))
+                gb = _sum_rows(gy)
+                ret.append(gy.sum(axis=0) if gb is None else gb)
         return tuple(ret)
 
     def backward(self, indexes, grad_outputs):

@@ -3,6 +3,7 @@ import numpy
 
 from kusari import _core
 from kusari._core import FunctionNode
+from kusari.functions.evaluation import _accuracy_kernels
 from kusari.functions.evaluation import _util
 
 _ndarray = numpy.ndarray
@@ -20,6 +21,10 @@ class Accuracy(FunctionNode):
 
     def forward(self, inputs):
         y, t = inputs
+        # (N, C) float scores and (N,) int labels on the CPU: one Cython pass
+        acc = _accuracy_kernels.accuracy(y, t, self.ignore_label)
+        if acc is not None:
+            return acc,
         if y.ndim != 2 or t.ndim != 1 or y.shape[0] != t.shape[0] or \
                 y.dtype.kind != 'f' or t.dtype.kind != 'i':
             _util.check_scores_labels('Accuracy', y, t)

@@ -7,9 +7,14 @@ the backward computes ``scale_r * (softmax(x)_r - onehot(t_r))`` in one pass.
 Labels are validated by :func:`check_labels` before the unchecked loops run.
 """
 cimport cython
+cimport numpy as cnp
 from libc.math cimport exp, expf, log, logf
 
 from kusari.functions._vecmath cimport kv_softmax_row
+
+import numpy
+
+cnp.import_array()
 
 ctypedef fused real:
     float
@@ -284,3 +289,178 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
                 continue
             total -= _nll(<double>x[i, ti] - m - log(s), w, has_w, ti, loss, i)
     return total
+
+
+# ---- the common case in one call: float32 (N, C) scores, 1-D int labels, mean ------
+#
+# The general entry points above take typed memoryviews, whose fused-type dispatch and
+# buffer acquisition cost several microseconds per call -- more than the arithmetic for
+# a small batch.  These two read NumPy's C API directly; they return None when the
+# case does not apply (the caller then takes the general path), and validate every
+# shape and label before a loop runs.
+
+cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
+
+
+cdef inline bint _plain(object a, int ndim, bint writable) noexcept:
+    # an exact, C-contiguous, aligned, native-order ndarray of ``ndim`` axes
+    if type(a) is not numpy.ndarray:
+        return False
+    cdef cnp.ndarray arr = <cnp.ndarray>a
+    cdef int need = _NEED | (cnp.NPY_ARRAY_WRITEABLE if writable else 0)
+    return ((cnp.PyArray_FLAGS(arr) & need) == need and cnp.PyArray_ISNOTSWAPPED(arr)
+            and cnp.PyArray_NDIM(arr) == ndim)
+
+
+cdef Py_ssize_t _count_labels(const label_t* t, Py_ssize_t n, Py_ssize_t n_class,
+                              long long ignore_label) except -1:
+    cdef Py_ssize_t i, count = 0
+    cdef long long v
+    for i in range(n):
+        v = t[i]
+        if v == ignore_label:
+            continue
+        if v < 0 or v >= n_class:
+            raise ValueError(
+                'softmax_cross_entropy: each label t must satisfy 0 <= t < x.shape[1] '
+                '(= %d) or t == ignore_label (= %d); got t = %d'
+                % (n_class, ignore_label, v))
+        count += 1
+    return count
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+@cython.cdivision(True)
+cdef double _rows_f32(const float* x, const label_t* t, Py_ssize_t R, Py_ssize_t C,
+                      long long ignore_label, float* y) noexcept nogil:
+    # y[r] = softmax(x[r]); returns the sum over rows of -log_softmax(x)[r, t[r]]
+    cdef Py_ssize_t i, j
+    cdef long long ti
+    cdef double s, total = 0.0
+    cdef float m = 0, inv
+    cdef const float* xr
+    cdef float* yr
+    for i in range(R):
+        xr = x + i * C
+        yr = y + i * C
+        s = kv_softmax_row(xr, yr, C, &m)
+        inv = <float>(1.0 / s)
+        for j in range(C):
+            yr[j] = yr[j] * inv
+        ti = t[i]
+        if ti == ignore_label:
+            continue
+        total -= <double>xr[ti] - m - log(s)
+    return total
+
+
+def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
+    """Mean softmax cross entropy of float32 scores ``x`` (R, C) and labels ``t`` (R,).
+
+    Computes ``softmax(x)`` into ``y`` (a C-contiguous float32 (R, C) array, allocated
+    when None) and the loss ``sum_r -log_softmax(x)[r, t[r]] * coeff`` over rows whose
+    label is not ``ignore_label``, with ``coeff = 1 / max(n, 1)`` and ``n`` the number
+    of such rows (``normalize``) or ``R``.
+
+    Returns:
+        tuple or None: ``(loss, coeff, y)`` with ``loss`` a 0-d float32 array, or None
+        when the arrays are not of this case (the caller uses the general path).
+
+    Raises:
+        ValueError: a label outside ``[0, C)`` that is not ``ignore_label``.
+    """
+    if not (_plain(x, 2, False) and _plain(t, 1, False)):
+        return None
+    cdef cnp.ndarray xa = <cnp.ndarray>x
+    cdef cnp.ndarray ta = <cnp.ndarray>t
+    if cnp.PyArray_TYPE(xa) != cnp.NPY_FLOAT32:
+        return None
+    cdef int tt = cnp.PyArray_TYPE(ta)
+    cdef bint t32 = tt == cnp.NPY_INT32
+    if not (t32 or tt == cnp.NPY_INT64):
+        return None
+    cdef Py_ssize_t R = cnp.PyArray_DIMS(xa)[0], C = cnp.PyArray_DIMS(xa)[1]
+    if cnp.PyArray_DIMS(ta)[0] != R or C == 0:
+        return None
+    if y is None:
+        y = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(xa), cnp.NPY_FLOAT32, 0)
+    elif not (_plain(y, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>y) == cnp.NPY_FLOAT32
+              and cnp.PyArray_DIMS(<cnp.ndarray>y)[0] == R
+              and cnp.PyArray_DIMS(<cnp.ndarray>y)[1] == C):
+        return None
+    cdef float* yp = <float*>cnp.PyArray_DATA(<cnp.ndarray>y)
+    cdef const float* xp = <const float*>cnp.PyArray_DATA(xa)
+    cdef Py_ssize_t count
+    cdef double total
+    if t32:
+        count = _count_labels(<const int*>cnp.PyArray_DATA(ta), R, C, ignore_label)
+        with nogil:
+            total = _rows_f32(xp, <const int*>cnp.PyArray_DATA(ta), R, C, ignore_label, yp)
+    else:
+        count = _count_labels(<const long long*>cnp.PyArray_DATA(ta), R, C, ignore_label)
+        with nogil:
+            total = _rows_f32(xp, <const long long*>cnp.PyArray_DATA(ta), R, C,
+                              ignore_label, yp)
+    cdef Py_ssize_t n = count if normalize else R
+    cdef double coeff = 1.0 / (n if n > 1 else 1)
+    loss = cnp.PyArray_EMPTY(0, NULL, cnp.NPY_FLOAT32, 0)
+    (<float*>cnp.PyArray_DATA(<cnp.ndarray>loss))[0] = <float>(total * coeff)
+    return loss, coeff, y
+
+
+@cython.boundscheck(False)
+@cython.wraparound(False)
+cdef void _grad_rows_f32(const float* y, const label_t* t, Py_ssize_t R, Py_ssize_t C,
+                         long long ignore_label, float f, float* gx) noexcept nogil:
+    cdef Py_ssize_t i, j
+    cdef long long ti
+    cdef const float* yr
+    cdef float* gr
+    for i in range(R):
+        yr = y + i * C
+        gr = gx + i * C
+        ti = t[i]
+        if ti == ignore_label or ti < 0 or ti >= C:
+            for j in range(C):
+                gr[j] = 0
+            continue
+        for j in range(C):
+            gr[j] = yr[j] * f
+        gr[ti] -= f
+
+
+def backward_mean_f32(y, t, long long ignore_label, double scale, gx=None):
+    """``gx[r] = scale * (y[r] - onehot(t[r]))`` (0 for ignored rows) from the cached
+    float32 softmax ``y`` (R, C) of :func:`forward_mean_f32`.
+
+    ``gx`` (optional) is a C-contiguous float32 (R, C) array to write to.  Returns
+    ``gx``, or None when the arrays are not of this case.
+    """
+    if not (_plain(y, 2, False) and _plain(t, 1, False)):
+        return None
+    cdef cnp.ndarray ya = <cnp.ndarray>y
+    cdef cnp.ndarray ta = <cnp.ndarray>t
+    cdef int tt = cnp.PyArray_TYPE(ta)
+    if cnp.PyArray_TYPE(ya) != cnp.NPY_FLOAT32 or not (
+            tt == cnp.NPY_INT32 or tt == cnp.NPY_INT64):
+        return None
+    cdef Py_ssize_t R = cnp.PyArray_DIMS(ya)[0], C = cnp.PyArray_DIMS(ya)[1]
+    if cnp.PyArray_DIMS(ta)[0] != R:
+        return None
+    if gx is None:
+        gx = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(ya), cnp.NPY_FLOAT32, 0)
+    elif not (_plain(gx, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>gx) == cnp.NPY_FLOAT32
+              and cnp.PyArray_DIMS(<cnp.ndarray>gx)[0] == R
+              and cnp.PyArray_DIMS(<cnp.ndarray>gx)[1] == C):
+        return None
+    cdef float* gp = <float*>cnp.PyArray_DATA(<cnp.ndarray>gx)
+    cdef const float* yp = <const float*>cnp.PyArray_DATA(ya)
+    cdef float f = <float>scale
+    with nogil:
+        if tt == cnp.NPY_INT32:
+            _grad_rows_f32(yp, <const int*>cnp.PyArray_DATA(ta), R, C, ignore_label, f, gp)
+        else:
+            _grad_rows_f32(yp, <const long long*>cnp.PyArray_DATA(ta), R, C,
+                           ignore_label, f, gp)
+    return gx

@@ -141,6 +141,7 @@ class SoftmaxCrossEntropy(FunctionNode):
         self.soft_target = False
         self.y = None
         self.coeff = None
+        self._fast = False
 
     @property
     def label(self):
@@ -151,6 +152,16 @@ class SoftmaxCrossEntropy(FunctionNode):
     def forward_cpu(self, inputs):
         x, t = inputs
         self.retain_inputs((0, 1))
+        if self.class_weight is None and self.reduce == 'mean' and self.cache_score:
+            # the common case (float32 (N, C), 1-D labels) in one kernel call; the
+            # kernel returns None for anything else
+            out = (_workspace.empty(x.shape, x.dtype) if x.nbytes >= _workspace.MIN_BYTES
+                   else None)
+            r = _k.forward_mean_f32(x, t, self.ignore_label, self.normalize, out)
+            if r is not None:
+                loss, self.coeff, self.y = r
+                self._fast = True
+                return loss,
         if _check_inputs(x, t, self.class_weight, self.reduce, self.soft_target_loss):
             self.soft_target = True
             return self._soft_forward(numpy, x, t)
@@ -260,6 +271,14 @@ class SoftmaxCrossEntropy(FunctionNode):
 
 
 def _grad_array(f, x, t, gloss):
+    if f._fast:
+        # forward took the float32 fast path: y is the cached softmax
+        y = f.y
+        out = (_workspace.empty(y.shape, y.dtype) if y.nbytes >= _workspace.MIN_BYTES
+               else None)
+        gx = _k.backward_mean_f32(y, t, f.ignore_label, float(gloss) * f.coeff, out)
+        if gx is not None:
+            return gx
     xp = backend.get_array_module(x)
     if f.soft_target:
         y = f.y if f.y is not None else xp.exp(_ops.log_softmax_array(x, 1))
