@@ -6,6 +6,7 @@ its path, so adding a kernel needs no change here.
 import glob
 import os
 
+import numpy
 from Cython.Build import cythonize
 from setuptools import Extension, setup
 
@@ -20,9 +21,17 @@ def _extensions():
         rel = os.path.relpath(path, SRC)
         name = os.path.splitext(rel)[0].replace(os.sep, ".")
         exts.append(Extension(name, [os.path.relpath(path, HERE)],
+                              # the kernels check their arrays with NumPy's C API
+                              include_dirs=[numpy.get_include()],
+                              define_macros=[("NPY_NO_DEPRECATED_API",
+                                              "NPY_1_7_API_VERSION")],
                               # -fno-math-errno lets the compiler vectorize sqrt in the update loops
-                              # (results are unchanged: only errno is no longer set)
-                              extra_compile_args=["-O3", "-fno-math-errno"]))
+                              # (results are unchanged: only errno is no longer set);
+                              # -ffp-contract=off: no fused multiply-adds where the target
+                              # has them (ARM), so every platform rounds each operation as
+                              # NumPy does and the kernels match the NumPy path bit for bit
+                              extra_compile_args=["-O3", "-fno-math-errno",
+                                                  "-ffp-contract=off"]))
     return exts
 
 

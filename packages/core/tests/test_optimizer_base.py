@@ -158,6 +158,61 @@ def test_hyperparameter_copy():
     assert hp2.lr == 1
 
 
+def _chain():
+    root = optimizer_module.Hyperparameter()
+    root.lr, root.eps, root.beta = 0.1, 1e-8, 0.9
+    middle = optimizer_module.Hyperparameter(root)
+    middle.eps = 1e-6
+    leaf = optimizer_module.Hyperparameter(middle)
+    leaf.beta = 0.5
+    return root, middle, leaf
+
+
+def test_get_hyperparameter_follows_the_parents():
+    root, middle, leaf = _chain()
+    get = optimizer_module.get_hyperparameter
+    for hp in (root, middle, leaf):
+        for name in ('lr', 'eps', 'beta'):
+            assert get(hp, name) == getattr(hp, name)
+    assert (get(leaf, 'lr'), get(leaf, 'eps'), get(leaf, 'beta')) == (0.1, 1e-6, 0.5)
+    root.lr = 0.2                      # a change of a parent reaches the children
+    assert get(leaf, 'lr') == 0.2 and leaf.lr == 0.2
+    leaf.lr = 0.3                      # an entry of the child overrides it
+    assert get(leaf, 'lr') == 0.3 and get(middle, 'lr') == 0.2
+    del leaf.lr
+    assert get(leaf, 'lr') == 0.2
+    with pytest.raises(AttributeError, match="'momentum' is not defined"):
+        get(leaf, 'momentum')
+    with pytest.raises(AttributeError, match="'momentum' is not defined"):
+        leaf.momentum
+
+
+def test_get_hyperparameters_in_order():
+    root, middle, leaf = _chain()
+    gets = optimizer_module.get_hyperparameters
+    names = ('beta', 'lr', 'eps', 'lr')
+    for hp in (root, middle, leaf):
+        assert gets(hp, names) == [getattr(hp, n) for n in names]
+    child = optimizer_module.Hyperparameter(root)   # the rules' case: one parent
+    child.eps = 0.5
+    assert gets(child, ('lr', 'eps', 'beta')) == [0.1, 0.5, 0.9]
+    assert gets(child, ()) == []
+    with pytest.raises(AttributeError, match="'gamma' is not defined"):
+        gets(child, ('lr', 'gamma'))
+
+
+def test_get_hyperparameter_on_copies():
+    import copy
+    import pickle
+    root, _, leaf = _chain()
+    for clone in (copy.deepcopy(leaf), pickle.loads(pickle.dumps(leaf))):
+        assert optimizer_module.get_hyperparameters(clone, ('lr', 'eps', 'beta')) == [
+            0.1, 1e-6, 0.5]
+        clone.parent.parent.lr = 7.0   # the clone has its own parents
+        assert optimizer_module.get_hyperparameter(clone, 'lr') == 7.0
+    assert optimizer_module.get_hyperparameter(leaf, 'lr') == 0.1
+
+
 # ------------------------------------------------------------------ UpdateRule
 
 def test_update_rule_updates_and_counts():

@@ -11,7 +11,6 @@ import pytest
 
 import kusari
 from kusari import optimizers
-from kusari.optimizers import _base
 from kusari.utils import type_check
 
 # (id, optimizer class name, constructor kwargs, reference name)
@@ -183,8 +182,8 @@ def test_fused_and_numpy_paths_agree(case, make_link):
         link, w = _one_param_link(make_link, p0.copy())
         opt = _make(case).setup(link)
         rule = w.update_rule
-        if not fused:
-            rule._update_fused = lambda *args: rule._update_numpy(*args)
+        if not fused:  # the kernel refuses every array: the NumPy path runs
+            rule._update_kernel = lambda p, g, state: False
         for g in grads:
             w.grad = g.copy()
             opt.update()
@@ -254,6 +253,104 @@ def test_rule_can_override_a_hyperparameter(case, make_link):
                     or 'weight_decay_rate' in case[2])
     if not moves_anyway:  # a zero step size freezes b
         numpy.testing.assert_array_equal(link.b.array, p0)
+
+
+@pytest.mark.parametrize('case', CASES, ids=CASE_IDS)
+def test_hyperparameter_changes_between_steps(case, make_link, references):
+    # The rules read their hyperparameters at every step (the per-step fast path too):
+    # the optimizer's value changed during training reaches every rule, a rule's own
+    # value overrides it, and deleting that value makes the rule follow again.
+    p0, grads = _data(numpy.float64)
+    grads = grads + [g[::-1].copy() for g in grads]
+    link = make_link({'a': p0.copy(), 'b': p0.copy()})
+    opt = _make(case).setup(link)
+    name = RATE_NAME.get(case[1], 'lr')
+    base = getattr(opt, name)
+    # per step: (the optimizer's value, b's own value or None), set before the step
+    plan = [(base, None), (base, None), (base * 0.5, None), (base * 0.25, None),
+            (base * 0.25, base * 0.75), (base * 0.5, base * 0.75), (base * 0.5, None),
+            (base, None)]
+    ref = references[case[3]]
+    hp = _hp(opt)
+    hp.setdefault('initial_alpha', base)  # AdaBound scales final_lr by alpha / initial
+    expected = {'a': p0.copy(), 'b': p0.copy()}
+    ref_states = {k: ref.init(p0.shape) for k in expected}
+    for t, (g, (opt_value, b_value)) in enumerate(zip(grads, plan), 1):
+        if t % 2:
+            setattr(opt, name, opt_value)  # through the optimizer's proxy property
+        else:
+            setattr(opt.hyperparam, name, opt_value)
+        b_hp = link.b.update_rule.hyperparam
+        if b_value is not None:
+            setattr(b_hp, name, b_value)
+        elif name in b_hp.__dict__:
+            delattr(b_hp, name)
+        link.a.grad = g.copy()
+        link.b.grad = g.copy()
+        opt.update()
+        for key, value in (('a', opt_value), ('b', b_value or opt_value)):
+            expected[key] = ref.step(expected[key], g, ref_states[key], t,
+                                     dict(hp, **{name: value}))
+        numpy.testing.assert_allclose(link.a.array, expected['a'], rtol=1e-10, atol=1e-12)
+        numpy.testing.assert_allclose(link.b.array, expected['b'], rtol=1e-10, atol=1e-12)
+    assert link.a.update_rule.t == len(plan) and link.b.update_rule.t == len(plan)
+
+
+def test_sgd_learning_rate_change_is_exact(make_link):
+    # float32 SGD is exact arithmetic (p - float32(lr) * g): compare bit for bit
+    p0 = numpy.linspace(-1, 1, 6, dtype=numpy.float32)
+    g = numpy.linspace(0.5, -0.25, 6, dtype=numpy.float32)
+    link = make_link({'a': p0.copy(), 'b': p0.copy()})
+    opt = optimizers.SGD(lr=0.1).setup(link)
+    expected_a, expected_b = p0.copy(), p0.copy()
+    for lr, b_lr in ((0.1, None), (0.1, None), (0.3, None), (0.3, 0.7), (0.05, 0.7)):
+        opt.lr = lr
+        if b_lr is not None:
+            link.b.update_rule.hyperparam.lr = b_lr
+        link.a.grad = g.copy()
+        link.b.grad = g.copy()
+        opt.update()
+        expected_a -= numpy.float32(lr) * g
+        expected_b -= numpy.float32(b_lr or lr) * g
+        numpy.testing.assert_array_equal(link.a.array, expected_a)
+        numpy.testing.assert_array_equal(link.b.array, expected_b)
+
+
+@pytest.mark.parametrize('case', CASES, ids=CASE_IDS)
+def test_refused_fast_path_counts_each_step_once(case, make_link, references):
+    # Once its state exists, a rule tries its kernel first; a non-contiguous parameter
+    # is refused there and takes the general path, which must not count the step twice
+    # (Adam's and M-SVAG's steps depend on t).
+    p0, grads = _data(numpy.float64)
+    link, w = _one_param_link(make_link, p0)
+    w.array = numpy.asfortranarray(p0)
+    opt = _make(case).setup(link)
+    expected = _reference(references, case, p0, grads, opt=opt)
+    for t, (g, e) in enumerate(zip(grads, expected), 1):
+        w.grad = numpy.asfortranarray(g)
+        opt.update()
+        assert w.update_rule.t == t
+        numpy.testing.assert_allclose(w.array, e, **_tol(numpy.float64))
+
+
+def test_fast_path_calls_only_the_kernel(make_link, monkeypatch):
+    # the common step does not run the rule's checks (the kernel checks the arrays)
+    p0, grads = _data(numpy.float32)
+    link, w = _one_param_link(make_link, p0)
+    opt = optimizers.Adam().setup(link)
+    w.grad = grads[0]
+    opt.update()  # creates the state (general path)
+    rule_type = type(w.update_rule)
+
+    def fail(*args):
+        raise AssertionError('the general path ran')
+    monkeypatch.setattr(rule_type, '_check', fail)
+    monkeypatch.setattr(rule_type, 'update_core', fail)
+    before = w.array.copy()
+    w.grad = grads[1]
+    opt.update()
+    assert not numpy.array_equal(w.array, before)
+    assert w.update_rule.t == 2
 
 
 @pytest.mark.parametrize('cls_name,expected', [
@@ -333,6 +430,38 @@ def test_serialize_and_resume(case, make_link, dict_io):
     for name in states:
         numpy.testing.assert_array_equal(link2.l1.W.update_rule.state[name],
                                          link.l1.W.update_rule.state[name])
+
+
+@pytest.mark.parametrize('case', CASES, ids=CASE_IDS)
+@pytest.mark.parametrize('how', ['deepcopy', 'pickle'])
+def test_copied_optimizer_continues_and_follows_its_own_hyperparameters(case, how,
+                                                                        make_link):
+    import copy
+    import pickle
+    p0, grads = _data(numpy.float32)
+    link = make_link({'w': p0.copy()})
+    opt = _make(case).setup(link)
+    for g in grads[:2]:
+        link.w.grad = g.copy()
+        opt.update()
+    if how == 'deepcopy':
+        link2, opt2 = copy.deepcopy((link, opt))
+    else:
+        link2, opt2 = pickle.loads(pickle.dumps((link, opt)))
+    assert link2.w.update_rule.hyperparam.parent is opt2.hyperparam
+    for g in grads[2:]:
+        for lk, op in ((link, opt), (link2, opt2)):
+            lk.w.grad = g.copy()
+            op.update()
+    numpy.testing.assert_array_equal(link2.w.array, link.w.array)
+    # the copy's rules follow the copy's optimizer, not the original's
+    name = RATE_NAME.get(case[1], 'lr')
+    setattr(opt2, name, getattr(opt, name) * 0.5)
+    for lk in (link, link2):
+        lk.w.grad = grads[0].copy()
+    opt.update()
+    opt2.update()
+    assert not numpy.array_equal(link2.w.array, link.w.array)
 
 
 @pytest.mark.parametrize('case', CASES, ids=CASE_IDS)
@@ -560,32 +689,6 @@ def test_gradient_of_wrong_shape_is_rejected(make_link):
     rule.t = 1
     with pytest.raises(ValueError, match=r'AdamRule\.update.*gradient has shape'):
         rule.update_core_cpu(Fake)
-
-
-def test_kernels_check_sizes():
-    k = _base._kernels
-    p = numpy.zeros(4)
-    with pytest.raises(ValueError, match='sgd.*grad has 3 elements, expected 4'):
-        k.sgd(p, numpy.zeros(3), 0.1)
-    with pytest.raises(ValueError, match='adam.*v has 2 elements'):
-        k.adam(p, p.copy(), p.copy(), numpy.zeros(2), p.copy(), 0.1, 0.9, 0.999, 1e-8,
-               1.0, 0.0, False, False, 0.0, 0.0)
-    with pytest.raises(ValueError, match="dtype mismatch"):  # no mixed-dtype kernels
-        k.sgd(p, numpy.zeros(4, numpy.float32), 0.1)
-
-
-def test_fast_views_rules():
-    a = numpy.zeros((2, 3), numpy.float32)
-    assert _base.fast_views(a, a.copy(), [a.copy()]) is not None
-    assert _base.fast_views(a.astype(numpy.float16), a.astype(numpy.float16), []) is None
-    assert _base.fast_views(a, a.astype(numpy.float64), []) is None
-    assert _base.fast_views(a.T, a.T.copy(), []) is None
-    ro = a.copy()
-    ro.flags.writeable = False
-    assert _base.fast_views(a, ro, []) is not None  # the gradient is only read
-    assert _base.fast_views(a, a.copy(), [ro]) is None
-    views = _base.fast_views(a, a.copy(), [])
-    assert numpy.shares_memory(views[0], a) and views[0].shape == (6,)
 
 
 # ---------------------------------------------------------------- GPU

@@ -2,7 +2,7 @@
 
 :class:`ElementwiseRule` is an :class:`~kusari.UpdateRule` whose update is elementwise
 over the parameter, its gradient and its state arrays (all of the parameter's shape).
-It validates them, then dispatches:
+It dispatches:
 
 * CPU, ``float32``/``float64``, every array C-contiguous, of the parameter's dtype (and
   the parameter and state writable): one fused Cython kernel from
@@ -13,6 +13,11 @@ It validates them, then dispatches:
   Chainer's formulas;
 * CuPy arrays: one CuPy elementwise kernel declared at module level through
   :func:`kusari.backends.cuda.elementwise`.
+
+The kernels check their arrays themselves (and refuse, returning ``False``, those not
+for them), so the common step -- host arrays, an initialized state, no hooks -- costs
+one Python call into the kernel per parameter; the rule's own checks (with their error
+messages) run when a kernel refuses or the step takes the general path.
 """
 import numpy
 
@@ -25,45 +30,29 @@ try:
 except ImportError:  # pragma: no cover - the extension was not built
     _kernels = None
 
-_FAST_DTYPES = (numpy.dtype(numpy.float32), numpy.dtype(numpy.float64))
 _ndarray = numpy.ndarray
 
-
-def fast_views(param, grad, states):
-    """1-D views for the Cython kernels, or ``None`` when the NumPy path must be used.
-
-    Args:
-        param (numpy.ndarray): The parameter array (updated in place).
-        grad (numpy.ndarray): Its gradient (read only).
-        states (sequence of numpy.ndarray): State arrays (updated in place).
-
-    Returns:
-        list or None: ``[param, grad, *states]`` flattened without copying, when every
-        array is a C-contiguous ``float32``/``float64`` array of ``param``'s dtype and
-        size (and the arrays written to are writable); ``None`` otherwise.
-    """
-    if _kernels is None:
-        return None
-    dtype = param.dtype
-    if dtype not in _FAST_DTYPES:
-        return None
-    n = param.size
-    for i, a in enumerate((param, grad) + tuple(states)):
-        if (type(a) is not numpy.ndarray or a.dtype != dtype or a.size != n
-                or not a.flags.c_contiguous):
-            return None
-        if i != 1 and not a.flags.writeable:
-            return None
-    return [a.reshape(-1) for a in (param, grad) + tuple(states)]
+#: Fast readers of a rule's hyperparameters (see :func:`kusari.optimizer.get_hyperparameter`).
+get_hyperparameter = optimizer.get_hyperparameter
+get_hyperparameters = optimizer.get_hyperparameters
 
 
 class ElementwiseRule(optimizer.UpdateRule):
     """Base of the elementwise update rules (see the module docstring).
 
-    Subclasses set :attr:`_state_names` and implement ``_update_fused(p, g, *states)``
-    (1-D float32/float64 views, Cython), ``_update_numpy(p, g, *states)`` (any NumPy
-    arrays, in place) and ``_update_gpu(p, g, *states)`` (CuPy arrays); the states are
-    passed in the order of :attr:`_state_names`.
+    Subclasses set :attr:`_state_names` and implement
+
+    * ``_update_kernel(p, g, state)``: call the Cython kernel on the host arrays ``p``
+      (the parameter), ``g`` (its gradient) and the arrays of the dict ``state``
+      (missing entries passed as ``None``), and return the kernel's verdict: ``True``
+      if it updated them, ``False`` if it refused the arrays (nothing touched);
+    * ``_update_numpy(p, g, *states)``: the same update with NumPy operations, in
+      place, on any NumPy arrays;
+    * ``_update_gpu(p, g, *states)``: the same on CuPy arrays;
+
+    where ``*states`` are the state arrays in the order of :attr:`_state_names`.  All
+    of them read the hyperparameters at the time of the call and see :attr:`t`
+    already incremented for the current step.
     """
 
     #: names of the state arrays, in the order the update methods take them
@@ -86,33 +75,22 @@ class ElementwiseRule(optimizer.UpdateRule):
     def update(self, param):
         """Update ``param`` (see :meth:`kusari.UpdateRule.update`).
 
-        The common case -- host arrays of one float32/float64 dtype, C-contiguous, an
-        initialized state, no hooks, no loss scale, no float32 master copy -- goes
-        straight to the fused kernel; everything else takes the general path.
+        The common step -- an initialized state, no hooks, no loss scale, no float32
+        master copy -- goes straight to the fused kernel, which checks the arrays; if it
+        refuses them (float16, non-contiguous, CuPy, mismatched state, ...), or in the
+        other cases, the step takes the general path of :class:`~kusari.UpdateRule`.
         """
         grad = param.grad
-        p = param.array
         state = self._state
-        if (_kernels is None or grad is None or state is None or not self.enabled
-                or type(p) is not _ndarray or type(grad) is not _ndarray
-                or self._pre_update_hooks or self._post_update_hooks
+        if (state is None or type(grad) is not _ndarray or _kernels is None
+                or not self.enabled or self._pre_update_hooks or self._post_update_hooks
                 or self._use_fp32_update or param._loss_scale is not None):
-            return super().update(param)
-        dtype = p.dtype
-        shape = p.shape
-        if (dtype not in _FAST_DTYPES or grad.dtype is not dtype or grad.shape != shape
-                or not p.flags.c_contiguous or not p.flags.writeable
-                or not grad.flags.c_contiguous):
-            return super().update(param)
-        views = [p.reshape(-1), grad.reshape(-1)]
-        for name in self._active_state_names():
-            a = state.get(name)
-            if (type(a) is not _ndarray or a.dtype is not dtype or a.shape != shape
-                    or not a.flags.c_contiguous or not a.flags.writeable):
-                return super().update(param)
-            views.append(a.reshape(-1))
-        self.t += 1
-        self._update_fused(*views)
+            return super().update(param)   # (CuPy arrays too: no kernel for them)
+        self.t += 1   # the kernels of Adam and M-SVAG depend on the step count
+        if self._update_kernel(param.array, grad, state):
+            return
+        self.t -= 1   # nothing was updated: the general path counts the step again
+        return super().update(param)
 
     def _check(self, param):
         p, g = param.array, param.grad
@@ -174,20 +152,18 @@ class ElementwiseRule(optimizer.UpdateRule):
             return
         self._check(param)
         p, g = param.array, param.grad
+        state = self.state
+        if _kernels is not None and self._update_kernel(p, g, state):
+            return
         states = self._states()
-        views = fast_views(p, g, states)
-        if views is not None:
-            self._update_fused(*views)
-        elif p.dtype == numpy.float16 and all(
-                s.dtype == numpy.float16 for s in states):
+        if p.dtype == numpy.float16 and all(s.dtype == numpy.float16 for s in states):
             # float16: float32 arithmetic (one fused pass over float32 copies),
             # rounded back into the parameter and the state
+            names = self._active_state_names()
             work = [numpy.ascontiguousarray(a, dtype=numpy.float32)
                     for a in [p, g] + states]
-            views = fast_views(work[0], work[1], work[2:])
-            if views is not None:
-                self._update_fused(*views)
-            else:  # pragma: no cover - only without the compiled kernels
+            if _kernels is None or not self._update_kernel(
+                    work[0], work[1], dict(zip(names, work[2:]))):
                 self._update_numpy(*work)
             numpy.copyto(p, work[0], casting='same_kind')
             for s, w in zip(states, work[2:]):
@@ -202,7 +178,7 @@ class ElementwiseRule(optimizer.UpdateRule):
         self._check(param)
         self._update_gpu(param.array, param.grad, *self._states())
 
-    def _update_fused(self, p, g, *states):  # pragma: no cover - abstract
+    def _update_kernel(self, p, g, state):  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _update_numpy(self, p, g, *states):  # pragma: no cover - abstract

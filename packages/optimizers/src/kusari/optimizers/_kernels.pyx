@@ -2,23 +2,150 @@
 """Fused in-place CPU update kernels of the optimizers in :mod:`kusari.optimizers`.
 
 Every kernel updates a parameter and its state arrays in one pass over the elements,
-without temporaries.  Arrays are 1-D C-contiguous views (``array.reshape(-1)`` of a
-C-contiguous array) of one float dtype: ``float32`` or ``float64`` (the fused type
-``floating`` makes Cython reject a mix of dtypes).  The update rules call these only
-after checking shapes and dtypes; each kernel checks again that all arrays have the
-same length before its loop, which runs without bounds checks and without the GIL.
+without temporaries, and is called once per parameter and step: for the small
+parameters of small models the cost of the call itself dominates, so the entry points
+take the ndarrays themselves and check them with NumPy's C API (no memoryview
+acquisition, no reshape).
+
+Protocol: a kernel returns ``True`` after updating its arrays.  It returns ``False``,
+touching nothing, when the arrays are not all
+
+* exact :class:`numpy.ndarray` objects (no subclasses, no CuPy arrays),
+* of one dtype, ``float32`` or ``float64`` in native byte order,
+* of the parameter's shape,
+* C-contiguous and aligned,
+* writeable, except the gradient (only read);
+
+the caller then takes another path (the float32 copies of a float16 parameter, NumPy
+operations, or the error messages of the update rule's checks).
+:func:`rejection` tells which array a kernel refuses and why.  All checks run before
+any element is written.  Scalar hyperparameters that cannot be converted to a C
+``double`` raise :class:`TypeError` (before any check).
 
 Scalar hyperparameters are passed as Python floats and converted to the array dtype,
 so the arithmetic is done in the parameter's precision, as NumPy does it for
-``array op python_float``.
+``array op python_float`` (except a few steps of SMORMS3: see there).  Loops over at least :data:`NOGIL_MIN_SIZE` elements release
+the GIL (for fewer, releasing and re-acquiring it costs more than the loop).
 """
 cimport cython
+cimport numpy as cnp
 from libc.math cimport sqrt, sqrtf
+from libc.string cimport memcmp
+
+cnp.import_array()
 
 
 ctypedef fused floating:
     float
     double
+
+
+#: Loops over at least this many elements release the GIL.
+NOGIL_MIN_SIZE = 1 << 14
+cdef Py_ssize_t _NOGIL_MIN_SIZE = NOGIL_MIN_SIZE
+
+# Why a kernel refuses an array (0: accepted).
+cdef enum:
+    _NOT_NDARRAY = 1
+    _NOT_FLOAT = 2
+    _DTYPE_MISMATCH = 3
+    _SHAPE_MISMATCH = 4
+    _NOT_CONTIGUOUS = 5
+    _READ_ONLY = 6
+
+cdef int _BEHAVED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
+
+
+cdef inline int _check_layout(cnp.ndarray a, bint writeable) noexcept:
+    cdef int flags = cnp.PyArray_FLAGS(a)
+    if flags & _BEHAVED != _BEHAVED:
+        return _NOT_CONTIGUOUS
+    if writeable and not flags & cnp.NPY_ARRAY_WRITEABLE:
+        return _READ_ONLY
+    return 0
+
+
+cdef inline int _check_param(object param) noexcept:
+    """0 if ``param`` can be updated by a kernel, else why not."""
+    if not cnp.PyArray_CheckExact(param):
+        return _NOT_NDARRAY
+    cdef cnp.ndarray p = <cnp.ndarray>param
+    cdef int type_num = cnp.PyArray_TYPE(p)
+    if ((type_num != cnp.NPY_FLOAT and type_num != cnp.NPY_DOUBLE)
+            or not cnp.PyArray_ISNOTSWAPPED(p)):
+        return _NOT_FLOAT
+    return _check_layout(p, True)
+
+
+cdef inline int _check_like(object param, object array, bint writeable) noexcept:
+    """0 if ``array`` goes with ``param`` (accepted by ``_check_param``), else why not."""
+    if not cnp.PyArray_CheckExact(array):
+        return _NOT_NDARRAY
+    cdef cnp.ndarray p = <cnp.ndarray>param
+    cdef cnp.ndarray a = <cnp.ndarray>array
+    if cnp.PyArray_TYPE(a) != cnp.PyArray_TYPE(p) or not cnp.PyArray_ISNOTSWAPPED(a):
+        return _DTYPE_MISMATCH
+    cdef int ndim = cnp.PyArray_NDIM(p)
+    if cnp.PyArray_NDIM(a) != ndim or memcmp(
+            cnp.PyArray_DIMS(a), cnp.PyArray_DIMS(p), ndim * sizeof(cnp.npy_intp)) != 0:
+        return _SHAPE_MISMATCH
+    return _check_layout(a, writeable)
+
+
+cdef inline void* _data(object array) noexcept:
+    return cnp.PyArray_DATA(<cnp.ndarray>array)
+
+
+cdef inline bint _is_float(object param) noexcept:
+    return cnp.PyArray_TYPE(<cnp.ndarray>param) == cnp.NPY_FLOAT
+
+
+cdef inline Py_ssize_t _size(object param) noexcept:
+    return cnp.PyArray_SIZE(<cnp.ndarray>param)
+
+
+def rejection(param, grad, *states):
+    """Why the kernels refuse these arrays, or ``None`` if they accept them.
+
+    Applies the checks that every kernel makes (see the module docstring) and
+    describes the first failing one; for diagnostics and tests (the kernels
+    themselves just return ``False``).
+
+    Args:
+        param: The parameter array (updated in place by a kernel).
+        grad: Its gradient (only read).
+        states: The state arrays (updated in place).
+
+    Returns:
+        str or None: e.g. ``'state 0 has dtype <f8, expected <f4 (the dtype of
+        param)'``; ``None`` when a kernel would run on these arrays.
+    """
+    code = _check_param(param)
+    if code:
+        return _describe(code, 'param', param, None)
+    for i, array in enumerate((grad,) + states):
+        code = _check_like(param, array, i != 0)
+        if code:
+            return _describe(code, 'grad' if i == 0 else 'state %d' % (i - 1), array,
+                             param)
+    return None
+
+
+cdef str _describe(int code, str label, object array, object param):
+    if code == _NOT_NDARRAY:
+        return '%s is a %s, expected a numpy.ndarray' % (label, type(array).__name__)
+    if code == _NOT_FLOAT:
+        return '%s has dtype %s, expected float32 or float64 in native byte order' % (
+            label, array.dtype.str)
+    if code == _DTYPE_MISMATCH:
+        return '%s has dtype %s, expected %s (the dtype of param)' % (
+            label, array.dtype.str, param.dtype.str)
+    if code == _SHAPE_MISMATCH:
+        return '%s has shape %s, expected %s (the shape of param)' % (
+            label, array.shape, param.shape)
+    if code == _NOT_CONTIGUOUS:
+        return '%s is not C-contiguous and aligned' % label
+    return '%s is read-only' % label
 
 
 cdef inline floating _sqrt(floating x) noexcept nogil:
@@ -36,274 +163,592 @@ cdef inline floating _max(floating a, floating b) noexcept nogil:
     return a if a > b else b
 
 
-cdef inline Py_ssize_t _check_sizes(str who, Py_ssize_t n, Py_ssize_t m, str name) except -1:
-    if m != n:
-        raise ValueError('kusari.optimizers._kernels.%s: %s has %d elements, expected %d '
-                         '(the size of param)' % (who, name, m, n))
-    return 0
+# Each kernel has three parts: ``_<name>_t``, the loop over one float type;
+# ``_<name>``, which picks the float or double loop; and the entry point ``<name>``,
+# which checks the arrays and runs the loop, without the GIL for large arrays.
 
+# ---------------------------------------------------------------------------- sgd
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def sgd(floating[::1] param, const floating[::1] grad, double lr):
-    """``param -= lr * grad``."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('sgd', n, grad.shape[0], 'grad')
+cdef void _sgd_t(floating* param, const floating* grad, Py_ssize_t n,
+                 double lr) noexcept nogil:
     cdef floating lr_ = <floating>lr
-    with nogil:
-        for i in range(n):
-            param[i] -= lr_ * grad[i]
+    cdef Py_ssize_t i
+    for i in range(n):
+        param[i] -= lr_ * grad[i]
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def momentum_sgd(floating[::1] param, const floating[::1] grad, floating[::1] v,
-                 double lr, double momentum):
-    """``v = momentum * v - lr * grad; param += v``."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('momentum_sgd', n, grad.shape[0], 'grad')
-    _check_sizes('momentum_sgd', n, v.shape[0], 'v')
+cdef void _sgd(bint f32, void* p, void* g, Py_ssize_t n, double lr) noexcept nogil:
+    if f32:
+        _sgd_t(<float*>p, <const float*>g, n, lr)
+    else:
+        _sgd_t(<double*>p, <const double*>g, n, lr)
+
+
+def sgd(param, grad, double lr):
+    """``param -= lr * grad``.
+
+    Returns:
+        bool: ``True`` if updated; ``False`` (nothing touched) if the arrays are not
+        for the kernels (see the module docstring and :func:`rejection`).
+    """
+    if _check_param(param) or _check_like(param, grad, False):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    if n < _NOGIL_MIN_SIZE:
+        _sgd(f32, p, g, n, lr)
+    else:
+        with nogil:
+            _sgd(f32, p, g, n, lr)
+    return True
+
+
+# ------------------------------------------------------------------- momentum_sgd
+
+cdef void _momentum_sgd_t(floating* param, const floating* grad, floating* v,
+                          Py_ssize_t n, double lr, double momentum) noexcept nogil:
     cdef floating lr_ = <floating>lr, mom = <floating>momentum, vi
-    with nogil:
-        for i in range(n):
-            vi = v[i] * mom - lr_ * grad[i]
-            v[i] = vi
-            param[i] += vi
+    cdef Py_ssize_t i
+    for i in range(n):
+        vi = v[i] * mom - lr_ * grad[i]
+        v[i] = vi
+        param[i] += vi
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def corrected_momentum_sgd(floating[::1] param, const floating[::1] grad, floating[::1] v,
-                           double lr, double momentum):
-    """``v = momentum * v - grad; param += lr * v``."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('corrected_momentum_sgd', n, grad.shape[0], 'grad')
-    _check_sizes('corrected_momentum_sgd', n, v.shape[0], 'v')
+cdef void _momentum_sgd(bint f32, void* p, void* g, void* v, Py_ssize_t n, double lr,
+                        double momentum) noexcept nogil:
+    if f32:
+        _momentum_sgd_t(<float*>p, <const float*>g, <float*>v, n, lr, momentum)
+    else:
+        _momentum_sgd_t(<double*>p, <const double*>g, <double*>v, n, lr, momentum)
+
+
+def momentum_sgd(param, grad, v, double lr, double momentum):
+    """``v = momentum * v - lr * grad; param += v``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, v, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* v_ = _data(v)
+    if n < _NOGIL_MIN_SIZE:
+        _momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    else:
+        with nogil:
+            _momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    return True
+
+
+# --------------------------------------------------------- corrected_momentum_sgd
+
+cdef void _corrected_momentum_sgd_t(floating* param, const floating* grad, floating* v,
+                                    Py_ssize_t n, double lr,
+                                    double momentum) noexcept nogil:
     cdef floating lr_ = <floating>lr, mom = <floating>momentum, vi
-    with nogil:
-        for i in range(n):
-            vi = v[i] * mom - grad[i]
-            v[i] = vi
-            param[i] += lr_ * vi
+    cdef Py_ssize_t i
+    for i in range(n):
+        vi = v[i] * mom - grad[i]
+        v[i] = vi
+        param[i] += lr_ * vi
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-def nesterov_ag(floating[::1] param, const floating[::1] grad, floating[::1] v,
-                double lr, double momentum):
-    """``v = momentum * v - lr * grad; param += momentum**2 * v - (1 + momentum) * lr * grad``."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('nesterov_ag', n, grad.shape[0], 'grad')
-    _check_sizes('nesterov_ag', n, v.shape[0], 'v')
+cdef void _corrected_momentum_sgd(bint f32, void* p, void* g, void* v, Py_ssize_t n,
+                                  double lr, double momentum) noexcept nogil:
+    if f32:
+        _corrected_momentum_sgd_t(<float*>p, <const float*>g, <float*>v, n, lr,
+                                  momentum)
+    else:
+        _corrected_momentum_sgd_t(<double*>p, <const double*>g, <double*>v, n, lr,
+                                  momentum)
+
+
+def corrected_momentum_sgd(param, grad, v, double lr, double momentum):
+    """``v = momentum * v - grad; param += lr * v``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, v, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* v_ = _data(v)
+    if n < _NOGIL_MIN_SIZE:
+        _corrected_momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    else:
+        with nogil:
+            _corrected_momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    return True
+
+
+# -------------------------------------------------------------------- nesterov_ag
+
+cdef void _nesterov_ag_t(floating* param, const floating* grad, floating* v,
+                         Py_ssize_t n, double lr, double momentum) noexcept nogil:
     cdef floating lr_ = <floating>lr, mom = <floating>momentum
     cdef floating mom2 = <floating>(momentum * momentum)
     cdef floating glr = <floating>((1.0 + momentum) * lr)
     cdef floating vi, gi
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            vi = v[i] * mom - lr_ * gi
-            v[i] = vi
-            param[i] += mom2 * vi - glr * gi
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        vi = v[i] * mom - lr_ * gi
+        v[i] = vi
+        param[i] += mom2 * vi - glr * gi
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+cdef void _nesterov_ag(bint f32, void* p, void* g, void* v, Py_ssize_t n, double lr,
+                       double momentum) noexcept nogil:
+    if f32:
+        _nesterov_ag_t(<float*>p, <const float*>g, <float*>v, n, lr, momentum)
+    else:
+        _nesterov_ag_t(<double*>p, <const double*>g, <double*>v, n, lr, momentum)
+
+
+def nesterov_ag(param, grad, v, double lr, double momentum):
+    """``v = momentum * v - lr * grad; param += momentum**2 * v - (1 + momentum) * lr * grad``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, v, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* v_ = _data(v)
+    if n < _NOGIL_MIN_SIZE:
+        _nesterov_ag(f32, p, g, v_, n, lr, momentum)
+    else:
+        with nogil:
+            _nesterov_ag(f32, p, g, v_, n, lr, momentum)
+    return True
+
+
+# ----------------------------------------------------------------------- ada_grad
+
 @cython.cdivision(True)
-def ada_grad(floating[::1] param, const floating[::1] grad, floating[::1] h,
-             double lr, double eps):
-    """``h += grad**2; param -= lr * grad / (sqrt(h) + eps)``."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('ada_grad', n, grad.shape[0], 'grad')
-    _check_sizes('ada_grad', n, h.shape[0], 'h')
+cdef void _ada_grad_t(floating* param, const floating* grad, floating* h, Py_ssize_t n,
+                      double lr, double eps) noexcept nogil:
     cdef floating lr_ = <floating>lr, eps_ = <floating>eps, gi, hi
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            hi = h[i] + gi * gi
-            h[i] = hi
-            param[i] -= lr_ * gi / (_sqrt(hi) + eps_)
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        hi = h[i] + gi * gi
+        h[i] = hi
+        param[i] -= lr_ * gi / (_sqrt(hi) + eps_)
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+cdef void _ada_grad(bint f32, void* p, void* g, void* h, Py_ssize_t n, double lr,
+                    double eps) noexcept nogil:
+    if f32:
+        _ada_grad_t(<float*>p, <const float*>g, <float*>h, n, lr, eps)
+    else:
+        _ada_grad_t(<double*>p, <const double*>g, <double*>h, n, lr, eps)
+
+
+def ada_grad(param, grad, h, double lr, double eps):
+    """``h += grad**2; param -= lr * grad / (sqrt(h) + eps)``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, h, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* h_ = _data(h)
+    if n < _NOGIL_MIN_SIZE:
+        _ada_grad(f32, p, g, h_, n, lr, eps)
+    else:
+        with nogil:
+            _ada_grad(f32, p, g, h_, n, lr, eps)
+    return True
+
+
+# ---------------------------------------------------------------------- ada_delta
+
 @cython.cdivision(True)
-def ada_delta(floating[::1] param, const floating[::1] grad, floating[::1] msg,
-              floating[::1] msdx, double rho, double eps):
-    """Zeiler's ADADELTA step (see :class:`kusari.optimizers.AdaDelta`)."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('ada_delta', n, grad.shape[0], 'grad')
-    _check_sizes('ada_delta', n, msg.shape[0], 'msg')
-    _check_sizes('ada_delta', n, msdx.shape[0], 'msdx')
+cdef void _ada_delta_t(floating* param, const floating* grad, floating* msg,
+                       floating* msdx, Py_ssize_t n, double rho,
+                       double eps) noexcept nogil:
     cdef floating rho_ = <floating>rho, omr = <floating>(1.0 - rho), eps_ = <floating>eps
     cdef floating gi, mg, dx
-    with nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        mg = msg[i] * rho_ + omr * gi * gi
+        msg[i] = mg
+        dx = _sqrt((msdx[i] + eps_) / (mg + eps_)) * gi
+        msdx[i] = msdx[i] * rho_ + omr * dx * dx
+        param[i] -= dx
+
+
+cdef void _ada_delta(bint f32, void* p, void* g, void* msg, void* msdx, Py_ssize_t n,
+                     double rho, double eps) noexcept nogil:
+    if f32:
+        _ada_delta_t(<float*>p, <const float*>g, <float*>msg, <float*>msdx, n, rho, eps)
+    else:
+        _ada_delta_t(<double*>p, <const double*>g, <double*>msg, <double*>msdx, n, rho,
+                     eps)
+
+
+def ada_delta(param, grad, msg, msdx, double rho, double eps):
+    """Zeiler's ADADELTA step (see :class:`kusari.optimizers.AdaDelta`).
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, msg, True) or _check_like(param, msdx, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* msg_ = _data(msg)
+    cdef void* msdx_ = _data(msdx)
+    if n < _NOGIL_MIN_SIZE:
+        _ada_delta(f32, p, g, msg_, msdx_, n, rho, eps)
+    else:
+        with nogil:
+            _ada_delta(f32, p, g, msg_, msdx_, n, rho, eps)
+    return True
+
+
+# ------------------------------------------------------------------------ rmsprop
+
+@cython.cdivision(True)
+cdef void _rmsprop_t(floating* param, const floating* grad, floating* ms, Py_ssize_t n,
+                     double lr, double alpha, double eps,
+                     bint eps_inside_sqrt) noexcept nogil:
+    cdef floating lr_ = <floating>lr, a = <floating>alpha, oma = <floating>(1.0 - alpha)
+    cdef floating eps_ = <floating>eps, gi, msi
+    cdef Py_ssize_t i
+    if eps_inside_sqrt:
         for i in range(n):
             gi = grad[i]
-            mg = msg[i] * rho_ + omr * gi * gi
-            msg[i] = mg
-            dx = _sqrt((msdx[i] + eps_) / (mg + eps_)) * gi
-            msdx[i] = msdx[i] * rho_ + omr * dx * dx
-            param[i] -= dx
+            msi = ms[i] * a + oma * gi * gi
+            ms[i] = msi
+            param[i] -= lr_ * gi / _sqrt(msi + eps_)
+    else:
+        for i in range(n):
+            gi = grad[i]
+            msi = ms[i] * a + oma * gi * gi
+            ms[i] = msi
+            param[i] -= lr_ * gi / (_sqrt(msi) + eps_)
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-@cython.cdivision(True)
-def rmsprop(floating[::1] param, const floating[::1] grad, floating[::1] ms,
-            double lr, double alpha, double eps, bint eps_inside_sqrt):
+cdef void _rmsprop(bint f32, void* p, void* g, void* ms, Py_ssize_t n, double lr,
+                   double alpha, double eps, bint eps_inside_sqrt) noexcept nogil:
+    if f32:
+        _rmsprop_t(<float*>p, <const float*>g, <float*>ms, n, lr, alpha, eps,
+                   eps_inside_sqrt)
+    else:
+        _rmsprop_t(<double*>p, <const double*>g, <double*>ms, n, lr, alpha, eps,
+                   eps_inside_sqrt)
+
+
+def rmsprop(param, grad, ms, double lr, double alpha, double eps, bint eps_inside_sqrt):
     """``ms = alpha * ms + (1 - alpha) * grad**2; param -= lr * grad / denom``.
 
     ``denom`` is ``sqrt(ms + eps)`` when ``eps_inside_sqrt``, else ``sqrt(ms) + eps``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('rmsprop', n, grad.shape[0], 'grad')
-    _check_sizes('rmsprop', n, ms.shape[0], 'ms')
-    cdef floating lr_ = <floating>lr, a = <floating>alpha, oma = <floating>(1.0 - alpha)
-    cdef floating eps_ = <floating>eps, gi, msi
-    with nogil:
-        if eps_inside_sqrt:
-            for i in range(n):
-                gi = grad[i]
-                msi = ms[i] * a + oma * gi * gi
-                ms[i] = msi
-                param[i] -= lr_ * gi / _sqrt(msi + eps_)
-        else:
-            for i in range(n):
-                gi = grad[i]
-                msi = ms[i] * a + oma * gi * gi
-                ms[i] = msi
-                param[i] -= lr_ * gi / (_sqrt(msi) + eps_)
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, ms, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* ms_ = _data(ms)
+    if n < _NOGIL_MIN_SIZE:
+        _rmsprop(f32, p, g, ms_, n, lr, alpha, eps, eps_inside_sqrt)
+    else:
+        with nogil:
+            _rmsprop(f32, p, g, ms_, n, lr, alpha, eps, eps_inside_sqrt)
+    return True
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+# ----------------------------------------------------------------- rmsprop_graves
+
 @cython.cdivision(True)
-def rmsprop_graves(floating[::1] param, const floating[::1] grad, floating[::1] n_,
-                   floating[::1] g, floating[::1] delta, double lr, double alpha,
-                   double momentum, double eps):
-    """Graves's RMSprop step (see :class:`kusari.optimizers.RMSpropGraves`)."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('rmsprop_graves', n, grad.shape[0], 'grad')
-    _check_sizes('rmsprop_graves', n, n_.shape[0], 'n')
-    _check_sizes('rmsprop_graves', n, g.shape[0], 'g')
-    _check_sizes('rmsprop_graves', n, delta.shape[0], 'delta')
+cdef void _rmsprop_graves_t(floating* param, const floating* grad, floating* n_,
+                            floating* g, floating* delta, Py_ssize_t n, double lr,
+                            double alpha, double momentum, double eps) noexcept nogil:
     cdef floating lr_ = <floating>lr, a = <floating>alpha, oma = <floating>(1.0 - alpha)
     cdef floating mom = <floating>momentum, eps_ = <floating>eps
     cdef floating gi, ni, mi, di
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            ni = n_[i] * a + oma * gi * gi
-            mi = g[i] * a + oma * gi
-            n_[i] = ni
-            g[i] = mi
-            di = delta[i] * mom - lr_ * gi / _sqrt(ni - mi * mi + eps_)
-            delta[i] = di
-            param[i] += di
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        ni = n_[i] * a + oma * gi * gi
+        mi = g[i] * a + oma * gi
+        n_[i] = ni
+        g[i] = mi
+        di = delta[i] * mom - lr_ * gi / _sqrt(ni - mi * mi + eps_)
+        delta[i] = di
+        param[i] += di
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
-@cython.cdivision(True)
-def adam(floating[::1] param, const floating[::1] grad, floating[::1] m, floating[::1] v,
-         floating[::1] vhat, double alpha_t, double beta1, double beta2, double eps,
-         double eta, double weight_decay_rate, bint amsgrad, bint adabound,
-         double lower, double upper):
-    """One Adam / AdamW / AMSGrad / AdaBound / AMSBound step.
+cdef void _rmsprop_graves(bint f32, void* p, void* grad, void* n_, void* g, void* delta,
+                          Py_ssize_t n, double lr, double alpha, double momentum,
+                          double eps) noexcept nogil:
+    if f32:
+        _rmsprop_graves_t(<float*>p, <const float*>grad, <float*>n_, <float*>g,
+                          <float*>delta, n, lr, alpha, momentum, eps)
+    else:
+        _rmsprop_graves_t(<double*>p, <const double*>grad, <double*>n_, <double*>g,
+                          <double*>delta, n, lr, alpha, momentum, eps)
 
-    ``m += (1 - beta1) * (grad - m)``, ``v += (1 - beta2) * (grad**2 - v)``,
-    ``vhat = max(vhat, v)`` (AMSGrad; else ``vhat`` is ``v`` and the ``vhat`` argument is
-    not touched), ``step = alpha_t / (sqrt(vhat) + eps)`` clipped to
-    ``[lower, upper]`` (AdaBound), ``param -= eta * (step * m + weight_decay_rate * param)``.
+
+def rmsprop_graves(param, grad, n_, g, delta, double lr, double alpha,
+                   double momentum, double eps):
+    """Graves's RMSprop step (see :class:`kusari.optimizers.RMSpropGraves`).
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('adam', n, grad.shape[0], 'grad')
-    _check_sizes('adam', n, m.shape[0], 'm')
-    _check_sizes('adam', n, v.shape[0], 'v')
-    if amsgrad:
-        _check_sizes('adam', n, vhat.shape[0], 'vhat')
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, n_, True) or _check_like(param, g, True) or \
+            _check_like(param, delta, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* gr = _data(grad)
+    cdef void* n__ = _data(n_)
+    cdef void* g_ = _data(g)
+    cdef void* d = _data(delta)
+    if n < _NOGIL_MIN_SIZE:
+        _rmsprop_graves(f32, p, gr, n__, g_, d, n, lr, alpha, momentum, eps)
+    else:
+        with nogil:
+            _rmsprop_graves(f32, p, gr, n__, g_, d, n, lr, alpha, momentum, eps)
+    return True
+
+
+# --------------------------------------------------------------------------- adam
+
+@cython.cdivision(True)
+cdef void _adam_t(floating* param, const floating* grad, floating* m, floating* v,
+                  floating* vhat, Py_ssize_t n, double alpha_t, double beta1,
+                  double beta2, double eps, double eta, double weight_decay_rate,
+                  bint amsgrad, bint adabound, double lower,
+                  double upper) noexcept nogil:
     cdef floating at = <floating>alpha_t, omb1 = <floating>(1.0 - beta1)
     cdef floating omb2 = <floating>(1.0 - beta2), eps_ = <floating>eps, eta_ = <floating>eta
     cdef floating wd = <floating>weight_decay_rate
     cdef floating lo = <floating>lower, up = <floating>upper
     cdef floating gi, mi, vi, step
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            mi = m[i]
-            mi = mi + omb1 * (gi - mi)
-            m[i] = mi
-            vi = v[i]
-            vi = vi + omb2 * (gi * gi - vi)
-            v[i] = vi
-            if amsgrad:
-                vi = _max(vhat[i], vi)
-                vhat[i] = vi
-            step = at / (_sqrt(vi) + eps_)
-            if adabound:
-                step = _max(_min(step, up), lo)
-            param[i] -= eta_ * (step * mi + wd * param[i])
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        mi = m[i]
+        mi = mi + omb1 * (gi - mi)
+        m[i] = mi
+        vi = v[i]
+        vi = vi + omb2 * (gi * gi - vi)
+        v[i] = vi
+        if amsgrad:
+            vi = _max(vhat[i], vi)
+            vhat[i] = vi
+        step = at / (_sqrt(vi) + eps_)
+        if adabound:
+            step = _max(_min(step, up), lo)
+        param[i] -= eta_ * (step * mi + wd * param[i])
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+cdef void _adam(bint f32, void* p, void* g, void* m, void* v, void* vhat, Py_ssize_t n,
+                double alpha_t, double beta1, double beta2, double eps, double eta,
+                double weight_decay_rate, bint amsgrad, bint adabound, double lower,
+                double upper) noexcept nogil:
+    if f32:
+        _adam_t(<float*>p, <const float*>g, <float*>m, <float*>v, <float*>vhat, n,
+                alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad, adabound,
+                lower, upper)
+    else:
+        _adam_t(<double*>p, <const double*>g, <double*>m, <double*>v, <double*>vhat, n,
+                alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad, adabound,
+                lower, upper)
+
+
+def adam(param, grad, m, v, vhat, double alpha_t, double beta1, double beta2,
+         double eps, double eta, double weight_decay_rate, bint amsgrad, bint adabound,
+         double lower, double upper):
+    """One Adam / AdamW / AMSGrad / AdaBound / AMSBound step.
+
+    ``m += (1 - beta1) * (grad - m)``, ``v += (1 - beta2) * (grad**2 - v)``,
+    ``vhat = max(vhat, v)`` (AMSGrad; else ``vhat`` is ``v`` and the ``vhat`` argument is
+    ignored: ``None`` will do), ``step = alpha_t / (sqrt(vhat) + eps)`` clipped to
+    ``[lower, upper]`` (AdaBound), ``param -= eta * (step * m + weight_decay_rate * param)``.
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, m, True) or _check_like(param, v, True):
+        return False
+    if amsgrad and _check_like(param, vhat, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* m_ = _data(m)
+    cdef void* v_ = _data(v)
+    cdef void* vh = _data(vhat) if amsgrad else NULL
+    if n < _NOGIL_MIN_SIZE:
+        _adam(f32, p, g, m_, v_, vh, n, alpha_t, beta1, beta2, eps, eta,
+              weight_decay_rate, amsgrad, adabound, lower, upper)
+    else:
+        with nogil:
+            _adam(f32, p, g, m_, v_, vh, n, alpha_t, beta1, beta2, eps, eta,
+                  weight_decay_rate, amsgrad, adabound, lower, upper)
+    return True
+
+
+# ------------------------------------------------------------------------ smorms3
+
 @cython.cdivision(True)
-def smorms3(floating[::1] param, const floating[::1] grad, floating[::1] mem,
-            floating[::1] g, floating[::1] g2, double lr, double eps):
-    """Funk's SMORMS3 step (see :class:`kusari.optimizers.SMORMS3`)."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('smorms3', n, grad.shape[0], 'grad')
-    _check_sizes('smorms3', n, mem.shape[0], 'mem')
-    _check_sizes('smorms3', n, g.shape[0], 'g')
-    _check_sizes('smorms3', n, g2.shape[0], 'g2')
+cdef void _smorms3_t(floating* param, const floating* grad, floating* mem, floating* g,
+                     floating* g2, Py_ssize_t n, double lr, double eps) noexcept nogil:
     cdef floating lr_ = <floating>lr, eps_ = <floating>eps
     cdef floating gi, r, gm, g2m, x
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            r = 1 / (mem[i] + 1)
-            gm = (1 - r) * g[i] + r * gi
-            g2m = (1 - r) * g2[i] + r * gi * gi
-            g[i] = gm
-            g2[i] = g2m
-            x = gm * gm / (g2m + eps_)
-            param[i] -= gi * _min(x, lr_) / (_sqrt(g2m) + eps_)
-            mem[i] = 1 + mem[i] * (1 - x)
+    cdef Py_ssize_t i
+    # The literal 1 is a C double: for float32 arrays, r, gm, g2m and mem are computed
+    # in double precision and rounded on assignment (as in the first kernels; kept so
+    # that results do not change).
+    for i in range(n):
+        gi = grad[i]
+        r = 1 / (mem[i] + 1)
+        gm = (1 - r) * g[i] + r * gi
+        g2m = (1 - r) * g2[i] + r * gi * gi
+        g[i] = gm
+        g2[i] = g2m
+        x = gm * gm / (g2m + eps_)
+        param[i] -= gi * _min(x, lr_) / (_sqrt(g2m) + eps_)
+        mem[i] = 1 + mem[i] * (1 - x)
 
 
-@cython.boundscheck(False)
-@cython.wraparound(False)
+cdef void _smorms3(bint f32, void* p, void* grad, void* mem, void* g, void* g2,
+                   Py_ssize_t n, double lr, double eps) noexcept nogil:
+    if f32:
+        _smorms3_t(<float*>p, <const float*>grad, <float*>mem, <float*>g, <float*>g2, n,
+                   lr, eps)
+    else:
+        _smorms3_t(<double*>p, <const double*>grad, <double*>mem, <double*>g,
+                   <double*>g2, n, lr, eps)
+
+
+def smorms3(param, grad, mem, g, g2, double lr, double eps):
+    """Funk's SMORMS3 step (see :class:`kusari.optimizers.SMORMS3`).
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, mem, True) or _check_like(param, g, True) or \
+            _check_like(param, g2, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* gr = _data(grad)
+    cdef void* mem_ = _data(mem)
+    cdef void* g_ = _data(g)
+    cdef void* g2_ = _data(g2)
+    if n < _NOGIL_MIN_SIZE:
+        _smorms3(f32, p, gr, mem_, g_, g2_, n, lr, eps)
+    else:
+        with nogil:
+            _smorms3(f32, p, gr, mem_, g_, g2_, n, lr, eps)
+    return True
+
+
+# -------------------------------------------------------------------------- msvag
+
 @cython.cdivision(True)
-def msvag(floating[::1] param, const floating[::1] grad, floating[::1] m, floating[::1] v,
-          double lr, double beta, double eta, double weight_decay_rate,
-          double beta_power, double rho):
-    """One M-SVAG step (see :class:`kusari.optimizers.MSVAG`)."""
-    cdef Py_ssize_t i, n = param.shape[0]
-    _check_sizes('msvag', n, grad.shape[0], 'grad')
-    _check_sizes('msvag', n, m.shape[0], 'm')
-    _check_sizes('msvag', n, v.shape[0], 'v')
+cdef void _msvag_t(floating* param, const floating* grad, floating* m, floating* v,
+                   Py_ssize_t n, double lr, double beta, double eta,
+                   double weight_decay_rate, double beta_power,
+                   double rho) noexcept nogil:
     cdef floating lr_ = <floating>lr, omb = <floating>(1.0 - beta), eta_ = <floating>eta
     cdef floating wd = <floating>weight_decay_rate
     cdef floating ombp = <floating>(1.0 - beta_power), rho_ = <floating>rho
     cdef floating omrho = <floating>(1.0 - rho)
     cdef floating gi, mi, vi, mt, vt, mt2, s, factor
-    with nogil:
-        for i in range(n):
-            gi = grad[i]
-            mi = m[i]
-            mi = mi + omb * (gi - mi)
-            m[i] = mi
-            vi = v[i]
-            vi = vi + omb * (gi * gi - vi)
-            v[i] = vi
-            mt = mi / ombp
-            vt = vi / ombp
-            mt2 = mt * mt
-            s = (vt - mt2) / omrho
-            factor = mt2 / (mt2 + rho_ * s)
-            if factor != factor:  # NaN (0 / 0 where m = v = 0)
-                factor = 0
-            else:
-                factor = _min(_max(factor, <floating>0), <floating>1)
-            param[i] -= eta_ * (lr_ * mt * factor + wd * param[i])
+    cdef Py_ssize_t i
+    for i in range(n):
+        gi = grad[i]
+        mi = m[i]
+        mi = mi + omb * (gi - mi)
+        m[i] = mi
+        vi = v[i]
+        vi = vi + omb * (gi * gi - vi)
+        v[i] = vi
+        mt = mi / ombp
+        vt = vi / ombp
+        mt2 = mt * mt
+        s = (vt - mt2) / omrho
+        factor = mt2 / (mt2 + rho_ * s)
+        if factor != factor:  # NaN (0 / 0 where m = v = 0)
+            factor = 0
+        else:
+            factor = _min(_max(factor, <floating>0), <floating>1)
+        param[i] -= eta_ * (lr_ * mt * factor + wd * param[i])
+
+
+cdef void _msvag(bint f32, void* p, void* g, void* m, void* v, Py_ssize_t n, double lr,
+                 double beta, double eta, double weight_decay_rate, double beta_power,
+                 double rho) noexcept nogil:
+    if f32:
+        _msvag_t(<float*>p, <const float*>g, <float*>m, <float*>v, n, lr, beta, eta,
+                 weight_decay_rate, beta_power, rho)
+    else:
+        _msvag_t(<double*>p, <const double*>g, <double*>m, <double*>v, n, lr, beta, eta,
+                 weight_decay_rate, beta_power, rho)
+
+
+def msvag(param, grad, m, v, double lr, double beta, double eta,
+          double weight_decay_rate, double beta_power, double rho):
+    """One M-SVAG step (see :class:`kusari.optimizers.MSVAG`).
+
+    Returns:
+        bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
+    """
+    if _check_param(param) or _check_like(param, grad, False) or \
+            _check_like(param, m, True) or _check_like(param, v, True):
+        return False
+    cdef bint f32 = _is_float(param)
+    cdef Py_ssize_t n = _size(param)
+    cdef void* p = _data(param)
+    cdef void* g = _data(grad)
+    cdef void* m_ = _data(m)
+    cdef void* v_ = _data(v)
+    if n < _NOGIL_MIN_SIZE:
+        _msvag(f32, p, g, m_, v_, n, lr, beta, eta, weight_decay_rate, beta_power, rho)
+    else:
+        with nogil:
+            _msvag(f32, p, g, m_, v_, n, lr, beta, eta, weight_decay_rate, beta_power,
+                   rho)
+    return True

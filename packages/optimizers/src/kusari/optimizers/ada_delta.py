@@ -46,9 +46,10 @@ class AdaDeltaRule(_base.ElementwiseRule):
         if eps is not None:
             self.hyperparam.eps = eps
 
-    def _update_fused(self, p, g, msg, msdx):
-        hp = self.hyperparam
-        _base._kernels.ada_delta(p, g, msg, msdx, hp.rho, hp.eps)
+    def _update_kernel(self, p, g, state):
+        rho, eps = _base.get_hyperparameters(self.hyperparam, ('rho', 'eps'))
+        return _base._kernels.ada_delta(p, g, state.get('msg'), state.get('msdx'), rho,
+                                        eps)
 
     def _update_numpy(self, p, g, msg, msdx):
         rho, eps = self.hyperparam.rho, self.hyperparam.eps

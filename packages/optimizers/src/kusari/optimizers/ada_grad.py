@@ -38,9 +38,9 @@ class AdaGradRule(_base.ElementwiseRule):
         if eps is not None:
             self.hyperparam.eps = eps
 
-    def _update_fused(self, p, g, h):
-        hp = self.hyperparam
-        _base._kernels.ada_grad(p, g, h, hp.lr, hp.eps)
+    def _update_kernel(self, p, g, state):
+        lr, eps = _base.get_hyperparameters(self.hyperparam, ('lr', 'eps'))
+        return _base._kernels.ada_grad(p, g, state.get('h'), lr, eps)
 
     def _update_numpy(self, p, g, h):
         hp = self.hyperparam

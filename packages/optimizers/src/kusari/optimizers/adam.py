@@ -24,13 +24,23 @@ _default_hyperparam.gamma = 1e-3
 
 
 def _learning_rate(hp, t):
+    alpha, beta1, beta2 = _base.get_hyperparameters(hp, ('alpha', 'beta1', 'beta2'))
+    return _alpha_t(alpha, beta1, beta2, t)
+
+
+def _alpha_t(alpha, beta1, beta2, t):
     if t == 0:
         raise RuntimeError(
             "Can't determine the learning rate of Adam optimizer because the update "
             "steps have not been started.")
-    fix1 = 1. - math.pow(hp.beta1, t)
-    fix2 = 1. - math.pow(hp.beta2, t)
-    return hp.alpha * math.sqrt(fix2) / fix1
+    fix1 = 1. - math.pow(beta1, t)
+    fix2 = 1. - math.pow(beta2, t)
+    return alpha * math.sqrt(fix2) / fix1
+
+
+# the hyperparameters that the fused kernel takes (AdamRule._update_kernel)
+_KERNEL_HYPERPARAMS = ('alpha', 'beta1', 'beta2', 'eps', 'eta', 'weight_decay_rate',
+                       'amsgrad', 'adabound')
 
 
 def _intermediate_dtype(dtype):
@@ -192,12 +202,14 @@ class AdamRule(_base.ElementwiseRule):
             return self.bounds
         return 0.0, 0.0
 
-    def _update_fused(self, p, g, m, v, vhat=None):
-        hp = self.hyperparam
-        lower, upper = self._bounds_or_none()
-        _base._kernels.adam(p, g, m, v, v if vhat is None else vhat, self.alpha_t,
-                            hp.beta1, hp.beta2, hp.eps, hp.eta, hp.weight_decay_rate,
-                            bool(hp.amsgrad), bool(hp.adabound), lower, upper)
+    def _update_kernel(self, p, g, state):
+        alpha, beta1, beta2, eps, eta, weight_decay_rate, amsgrad, adabound = \
+            _base.get_hyperparameters(self.hyperparam, _KERNEL_HYPERPARAMS)
+        lower, upper = self.bounds if adabound else (0.0, 0.0)
+        return _base._kernels.adam(
+            p, g, state.get('m'), state.get('v'), state.get('vhat') if amsgrad else None,
+            _alpha_t(alpha, beta1, beta2, self.t), beta1, beta2, eps, eta,
+            weight_decay_rate, bool(amsgrad), bool(adabound), lower, upper)
 
     def _update_numpy(self, p, g, m, v, vhat=None):
         hp = self.hyperparam

@@ -37,9 +37,9 @@ class CorrectedMomentumSGDRule(_base.ElementwiseRule):
         if momentum is not None:
             self.hyperparam.momentum = momentum
 
-    def _update_fused(self, p, g, v):
-        hp = self.hyperparam
-        _base._kernels.corrected_momentum_sgd(p, g, v, hp.lr, hp.momentum)
+    def _update_kernel(self, p, g, state):
+        lr, momentum = _base.get_hyperparameters(self.hyperparam, ('lr', 'momentum'))
+        return _base._kernels.corrected_momentum_sgd(p, g, state.get('v'), lr, momentum)
 
     def _update_numpy(self, p, g, v):
         hp = self.hyperparam

@@ -28,6 +28,13 @@ _msvag_kernel = cuda.elementwise(
     'kusari_msvag')
 
 
+def _rho(beta, beta_power):
+    # the variance adaptation's correction for the bias of the moment estimates
+    rho = (((1.0 - beta) ** 2) * (1.0 - beta_power ** 2)
+           / (((1.0 - beta_power) ** 2) * (1.0 - beta ** 2)))
+    return min(rho, 0.9999)
+
+
 class MSVAGRule(_base.ElementwiseRule):
     """Update rule of M-SVAG (with decoupled weight decay).
 
@@ -79,16 +86,14 @@ class MSVAGRule(_base.ElementwiseRule):
         return self.hyperparam.beta ** max(self.t, 1)
 
     def _rho(self, beta_power):
-        beta = self.hyperparam.beta
-        rho = (((1.0 - beta) ** 2) * (1.0 - beta_power ** 2)
-               / (((1.0 - beta_power) ** 2) * (1.0 - beta ** 2)))
-        return min(rho, 0.9999)
+        return _rho(self.hyperparam.beta, beta_power)
 
-    def _update_fused(self, p, g, m, v):
-        hp = self.hyperparam
-        bp = self.beta_power
-        _base._kernels.msvag(p, g, m, v, hp.lr, hp.beta, hp.eta, hp.weight_decay_rate,
-                             bp, self._rho(bp))
+    def _update_kernel(self, p, g, state):
+        lr, beta, eta, weight_decay_rate = _base.get_hyperparameters(
+            self.hyperparam, ('lr', 'beta', 'eta', 'weight_decay_rate'))
+        bp = beta ** max(self.t, 1)  # beta_power
+        return _base._kernels.msvag(p, g, state.get('m'), state.get('v'), lr, beta, eta,
+                                    weight_decay_rate, bp, _rho(beta, bp))
 
     def _update_numpy(self, p, g, m, v):
         hp = self.hyperparam

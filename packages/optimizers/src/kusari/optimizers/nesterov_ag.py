@@ -38,9 +38,9 @@ class NesterovAGRule(_base.ElementwiseRule):
         if momentum is not None:
             self.hyperparam.momentum = momentum
 
-    def _update_fused(self, p, g, v):
-        hp = self.hyperparam
-        _base._kernels.nesterov_ag(p, g, v, hp.lr, hp.momentum)
+    def _update_kernel(self, p, g, state):
+        lr, momentum = _base.get_hyperparameters(self.hyperparam, ('lr', 'momentum'))
+        return _base._kernels.nesterov_ag(p, g, state.get('v'), lr, momentum)
 
     def _update_numpy(self, p, g, v):
         lr, mu = self.hyperparam.lr, self.hyperparam.momentum

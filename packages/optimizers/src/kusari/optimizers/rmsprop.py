@@ -63,10 +63,11 @@ class RMSpropRule(_base.ElementwiseRule):
         super()._check(param)
         _base.check_eps('RMSprop', self.hyperparam.eps, param.grad.dtype)
 
-    def _update_fused(self, p, g, ms):
-        hp = self.hyperparam
-        _base._kernels.rmsprop(p, g, ms, hp.lr, hp.alpha, hp.eps,
-                               bool(hp.eps_inside_sqrt))
+    def _update_kernel(self, p, g, state):
+        lr, alpha, eps, eps_inside_sqrt = _base.get_hyperparameters(
+            self.hyperparam, ('lr', 'alpha', 'eps', 'eps_inside_sqrt'))
+        return _base._kernels.rmsprop(p, g, state.get('ms'), lr, alpha, eps,
+                                      bool(eps_inside_sqrt))
 
     def _update_numpy(self, p, g, ms):
         hp = self.hyperparam

@@ -58,10 +58,11 @@ class RMSpropGravesRule(_base.ElementwiseRule):
         if eps is not None:
             self.hyperparam.eps = eps
 
-    def _update_fused(self, p, g, n, avg_g, delta):
-        hp = self.hyperparam
-        _base._kernels.rmsprop_graves(p, g, n, avg_g, delta, hp.lr, hp.alpha,
-                                      hp.momentum, hp.eps)
+    def _update_kernel(self, p, g, state):
+        lr, alpha, momentum, eps = _base.get_hyperparameters(
+            self.hyperparam, ('lr', 'alpha', 'momentum', 'eps'))
+        return _base._kernels.rmsprop_graves(p, g, state.get('n'), state.get('g'),
+                                             state.get('delta'), lr, alpha, momentum, eps)
 
     def _update_numpy(self, p, g, n, avg_g, delta):
         hp = self.hyperparam

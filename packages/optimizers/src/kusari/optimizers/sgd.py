@@ -29,8 +29,8 @@ class SGDRule(_base.ElementwiseRule):
         if lr is not None:
             self.hyperparam.lr = lr
 
-    def _update_fused(self, p, g):
-        _base._kernels.sgd(p, g, self.hyperparam.lr)
+    def _update_kernel(self, p, g, state):
+        return _base._kernels.sgd(p, g, _base.get_hyperparameter(self.hyperparam, 'lr'))
 
     def _update_numpy(self, p, g):
         p -= self.hyperparam.lr * g

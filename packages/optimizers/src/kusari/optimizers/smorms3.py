@@ -59,9 +59,10 @@ class SMORMS3Rule(_base.ElementwiseRule):
         self.state['g'] = xp.zeros_like(param.array)
         self.state['g2'] = xp.zeros_like(param.array)
 
-    def _update_fused(self, p, grad, mem, g, g2):
-        hp = self.hyperparam
-        _base._kernels.smorms3(p, grad, mem, g, g2, hp.lr, hp.eps)
+    def _update_kernel(self, p, g, state):
+        lr, eps = _base.get_hyperparameters(self.hyperparam, ('lr', 'eps'))
+        return _base._kernels.smorms3(p, g, state.get('mem'), state.get('g'),
+                                      state.get('g2'), lr, eps)
 
     def _update_numpy(self, p, grad, mem, g, g2):
         hp = self.hyperparam
