@@ -24,8 +24,9 @@ any element is written.  Scalar hyperparameters that cannot be converted to a C
 
 Scalar hyperparameters are passed as Python floats and converted to the array dtype,
 so the arithmetic is done in the parameter's precision, as NumPy does it for
-``array op python_float`` (except a few steps of SMORMS3: see there).  Loops over at least :data:`NOGIL_MIN_SIZE` elements release
-the GIL (for fewer, releasing and re-acquiring it costs more than the loop).
+``array op python_float`` (except a few steps of SMORMS3: see there).  Loops over at
+least :data:`NOGIL_MIN_SIZE` elements release the GIL (for fewer, releasing and
+re-acquiring it costs more than the loop).
 """
 cimport cython
 cimport numpy as cnp

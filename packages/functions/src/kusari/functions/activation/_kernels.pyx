@@ -17,6 +17,7 @@ cimport cython
 cimport numpy as cnp
 from libc.math cimport exp, expf, expm1, expm1f, log, logf, tanh, tanhf
 
+from kusari.functions._ndarray_checks cimport plain_float_kind, same_shape
 from kusari.functions._vecmath cimport kv_sigmoid, kv_tanh
 
 import numpy
@@ -29,9 +30,6 @@ cdef Py_ssize_t _NOGIL_SIZE = 32768
 ctypedef fused real:
     float
     double
-
-
-cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
 
 
 @cython.freelist(8)
@@ -58,28 +56,16 @@ cdef class _Buffers:
         """Take ``a``'s data pointer; False when it does not qualify (see the class)."""
         if self.n >= 4:
             raise ValueError('_Buffers: at most four operands')
-        if type(a) is not numpy.ndarray:
-            return False
-        cdef cnp.ndarray arr = <cnp.ndarray>a
-        cdef int need = _NEED | (cnp.NPY_ARRAY_WRITEABLE if writable else 0)
-        if (cnp.PyArray_FLAGS(arr) & need) != need or not cnp.PyArray_ISNOTSWAPPED(arr):
-            return False
-        cdef int t = cnp.PyArray_TYPE(arr)
-        cdef int k = 1 if t == cnp.NPY_FLOAT32 else (2 if t == cnp.NPY_FLOAT64 else 0)
+        cdef int k = plain_float_kind(a, -1, writable)
         if k == 0:
             return False
-        cdef int d, nd = cnp.PyArray_NDIM(arr)
         if self.kind == -1:
             self.kind = k
-            self.size = cnp.PyArray_SIZE(arr)
-            self.first = arr
-        else:
-            if k != self.kind or nd != cnp.PyArray_NDIM(self.first):
-                return False
-            for d in range(nd):
-                if cnp.PyArray_DIMS(arr)[d] != cnp.PyArray_DIMS(self.first)[d]:
-                    return False
-        self.p[self.n] = cnp.PyArray_DATA(arr)
+            self.size = cnp.PyArray_SIZE(<cnp.ndarray>a)
+            self.first = <cnp.ndarray>a
+        elif k != self.kind or not same_shape(a, self.first):
+            return False
+        self.p[self.n] = cnp.PyArray_DATA(<cnp.ndarray>a)
         self.n += 1
         return True
 

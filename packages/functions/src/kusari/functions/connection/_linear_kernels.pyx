@@ -14,33 +14,13 @@ axis of a C-contiguous array, so the results are bit-identical.
 cimport cython
 cimport numpy as cnp
 
-import numpy
+from kusari.functions._ndarray_checks cimport plain_float_kind
 
 cnp.import_array()
 
 ctypedef fused real:
     float
     double
-
-cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
-
-
-cdef inline int _kind(object a, bint writable, int ndim) noexcept:
-    """1 (float32) or 2 (float64) for an operand the loops accept, else 0."""
-    if type(a) is not numpy.ndarray:
-        return 0
-    cdef cnp.ndarray arr = <cnp.ndarray>a
-    cdef int need = _NEED | (cnp.NPY_ARRAY_WRITEABLE if writable else 0)
-    if (cnp.PyArray_FLAGS(arr) & need) != need or not cnp.PyArray_ISNOTSWAPPED(arr) \
-            or cnp.PyArray_NDIM(arr) != ndim:
-        return 0
-    cdef int t = cnp.PyArray_TYPE(arr)
-    if t == cnp.NPY_FLOAT32:
-        return 1
-    if t == cnp.NPY_FLOAT64:
-        return 2
-    return 0
-
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
@@ -73,8 +53,8 @@ def add_bias(y, b):
     Returns:
         bool: True when done; False when the kernel does not apply (``y`` unchanged).
     """
-    cdef int k = _kind(y, True, 2)
-    if k == 0 or _kind(b, False, 1) != k:
+    cdef int k = plain_float_kind(y, 2, True)
+    if k == 0 or plain_float_kind(b, 1, False) != k:
         return False
     cdef cnp.ndarray ya = <cnp.ndarray>y
     cdef cnp.ndarray ba = <cnp.ndarray>b
@@ -91,7 +71,7 @@ def add_bias(y, b):
 
 def sum_rows(g):
     """``g.sum(axis=0)`` for ``g`` (N, O) with N >= 1: a new (O,) array, or None."""
-    cdef int k = _kind(g, False, 2)
+    cdef int k = plain_float_kind(g, 2, False)
     if k == 0:
         return None
     cdef cnp.ndarray ga = <cnp.ndarray>g

@@ -11,7 +11,7 @@ then uses NumPy.  Shapes are validated before the loop; labels are only compared
 cimport cython
 cimport numpy as cnp
 
-import numpy
+from kusari.functions._ndarray_checks cimport plain_layout
 
 cnp.import_array()
 
@@ -22,17 +22,6 @@ ctypedef fused real:
 ctypedef fused label_t:
     int
     long long
-
-cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
-
-
-cdef inline bint _plain(object a, int ndim) noexcept:
-    if type(a) is not numpy.ndarray:
-        return False
-    cdef cnp.ndarray arr = <cnp.ndarray>a
-    return ((cnp.PyArray_FLAGS(arr) & _NEED) == _NEED and cnp.PyArray_ISNOTSWAPPED(arr)
-            and cnp.PyArray_NDIM(arr) == ndim)
-
 
 @cython.boundscheck(False)
 @cython.wraparound(False)
@@ -74,7 +63,7 @@ def accuracy(y, t, ignore_label):
         t: int32/int64 labels.
         ignore_label (int or None): labels equal to it are left out.
     """
-    if not (_plain(y, 2) and _plain(t, 1)):
+    if not (plain_layout(y, 2, False) and plain_layout(t, 1, False)):
         return None
     if ignore_label is not None and not (type(ignore_label) is int
                                          and -2**63 <= ignore_label < 2**63):

@@ -10,9 +10,8 @@ cimport cython
 cimport numpy as cnp
 from libc.math cimport exp, expf, log, logf
 
+from kusari.functions._ndarray_checks cimport plain_layout
 from kusari.functions._vecmath cimport kv_softmax_row
-
-import numpy
 
 cnp.import_array()
 
@@ -299,19 +298,6 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
 # case does not apply (the caller then takes the general path), and validate every
 # shape and label before a loop runs.
 
-cdef int _NEED = cnp.NPY_ARRAY_C_CONTIGUOUS | cnp.NPY_ARRAY_ALIGNED
-
-
-cdef inline bint _plain(object a, int ndim, bint writable) noexcept:
-    # an exact, C-contiguous, aligned, native-order ndarray of ``ndim`` axes
-    if type(a) is not numpy.ndarray:
-        return False
-    cdef cnp.ndarray arr = <cnp.ndarray>a
-    cdef int need = _NEED | (cnp.NPY_ARRAY_WRITEABLE if writable else 0)
-    return ((cnp.PyArray_FLAGS(arr) & need) == need and cnp.PyArray_ISNOTSWAPPED(arr)
-            and cnp.PyArray_NDIM(arr) == ndim)
-
-
 cdef Py_ssize_t _count_labels(const label_t* t, Py_ssize_t n, Py_ssize_t n_class,
                               long long ignore_label) except -1:
     cdef Py_ssize_t i, count = 0
@@ -370,7 +356,7 @@ def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
     Raises:
         ValueError: a label outside ``[0, C)`` that is not ``ignore_label``.
     """
-    if not (_plain(x, 2, False) and _plain(t, 1, False)):
+    if not (plain_layout(x, 2, False) and plain_layout(t, 1, False)):
         return None
     cdef cnp.ndarray xa = <cnp.ndarray>x
     cdef cnp.ndarray ta = <cnp.ndarray>t
@@ -385,7 +371,7 @@ def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
         return None
     if y is None:
         y = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(xa), cnp.NPY_FLOAT32, 0)
-    elif not (_plain(y, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>y) == cnp.NPY_FLOAT32
+    elif not (plain_layout(y, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>y) == cnp.NPY_FLOAT32
               and cnp.PyArray_DIMS(<cnp.ndarray>y)[0] == R
               and cnp.PyArray_DIMS(<cnp.ndarray>y)[1] == C):
         return None
@@ -437,7 +423,7 @@ def backward_mean_f32(y, t, long long ignore_label, double scale, gx=None):
     ``gx`` (optional) is a C-contiguous float32 (R, C) array to write to.  Returns
     ``gx``, or None when the arrays are not of this case.
     """
-    if not (_plain(y, 2, False) and _plain(t, 1, False)):
+    if not (plain_layout(y, 2, False) and plain_layout(t, 1, False)):
         return None
     cdef cnp.ndarray ya = <cnp.ndarray>y
     cdef cnp.ndarray ta = <cnp.ndarray>t
@@ -450,7 +436,7 @@ def backward_mean_f32(y, t, long long ignore_label, double scale, gx=None):
         return None
     if gx is None:
         gx = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(ya), cnp.NPY_FLOAT32, 0)
-    elif not (_plain(gx, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>gx) == cnp.NPY_FLOAT32
+    elif not (plain_layout(gx, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>gx) == cnp.NPY_FLOAT32
               and cnp.PyArray_DIMS(<cnp.ndarray>gx)[0] == R
               and cnp.PyArray_DIMS(<cnp.ndarray>gx)[1] == C):
         return None
