@@ -109,3 +109,18 @@ def test_large_batches_use_pooled_buffers_and_stay_correct():
     numpy.testing.assert_allclose(loss.array, ref, rtol=2e-6)
     onehot = numpy.eye(1000)[t]
     numpy.testing.assert_allclose(v.grad, (soft - onehot) / 64, rtol=1e-4, atol=1e-8)
+
+
+def test_output_buffers_are_checked():
+    x, t = _data(4, 3)
+    good = numpy.empty((4, 3), numpy.float32)
+    loss, coeff, y = K.forward_mean_f32(x, t, -1, True, good)
+    assert y is good
+    gx = numpy.empty((4, 3), numpy.float32)
+    assert K.backward_mean_f32(y, t, -1, coeff, gx) is gx
+    ro = numpy.empty((4, 3), numpy.float32)
+    ro.flags.writeable = False
+    for bad in (numpy.empty((3, 4), numpy.float32), numpy.empty((4, 3), numpy.float64),
+                numpy.empty((4, 6), numpy.float32)[:, ::2], ro):
+        assert K.forward_mean_f32(x, t, -1, True, bad) is None
+        assert K.backward_mean_f32(y, t, -1, coeff, bad) is None

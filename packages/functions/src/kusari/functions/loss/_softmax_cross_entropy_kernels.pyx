@@ -10,7 +10,7 @@ cimport cython
 cimport numpy as cnp
 from libc.math cimport exp, expf, log, logf
 
-from kusari.functions._ndarray_checks cimport plain_layout
+from kusari.functions._ndarray_checks cimport plain_float_kind, plain_layout, same_shape
 from kusari.functions._vecmath cimport kv_softmax_row
 
 cnp.import_array()
@@ -298,6 +298,18 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
 # case does not apply (the caller then takes the general path), and validate every
 # shape and label before a loop runs.
 
+cdef object _out_like(object out, cnp.ndarray like):
+    # The float32 output of a kernel shaped like ``like``: a new array when ``out`` is
+    # None, ``out`` itself when it is a writeable plain float32 array of that shape,
+    # else None (the caller then leaves the case to the general path).
+    if out is None:
+        return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(like), cnp.PyArray_DIMS(like),
+                                 cnp.NPY_FLOAT32, 0)
+    if plain_float_kind(out, cnp.PyArray_NDIM(like), True) == 1 and same_shape(out, like):
+        return out
+    return None
+
+
 cdef Py_ssize_t _count_labels(const label_t* t, Py_ssize_t n, Py_ssize_t n_class,
                               long long ignore_label) except -1:
     cdef Py_ssize_t i, count = 0
@@ -369,11 +381,8 @@ def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
     cdef Py_ssize_t R = cnp.PyArray_DIMS(xa)[0], C = cnp.PyArray_DIMS(xa)[1]
     if cnp.PyArray_DIMS(ta)[0] != R or C == 0:
         return None
+    y = _out_like(y, xa)
     if y is None:
-        y = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(xa), cnp.NPY_FLOAT32, 0)
-    elif not (plain_layout(y, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>y) == cnp.NPY_FLOAT32
-              and cnp.PyArray_DIMS(<cnp.ndarray>y)[0] == R
-              and cnp.PyArray_DIMS(<cnp.ndarray>y)[1] == C):
         return None
     cdef float* yp = <float*>cnp.PyArray_DATA(<cnp.ndarray>y)
     cdef const float* xp = <const float*>cnp.PyArray_DATA(xa)
@@ -434,11 +443,8 @@ def backward_mean_f32(y, t, long long ignore_label, double scale, gx=None):
     cdef Py_ssize_t R = cnp.PyArray_DIMS(ya)[0], C = cnp.PyArray_DIMS(ya)[1]
     if cnp.PyArray_DIMS(ta)[0] != R:
         return None
+    gx = _out_like(gx, ya)
     if gx is None:
-        gx = cnp.PyArray_EMPTY(2, cnp.PyArray_DIMS(ya), cnp.NPY_FLOAT32, 0)
-    elif not (plain_layout(gx, 2, True) and cnp.PyArray_TYPE(<cnp.ndarray>gx) == cnp.NPY_FLOAT32
-              and cnp.PyArray_DIMS(<cnp.ndarray>gx)[0] == R
-              and cnp.PyArray_DIMS(<cnp.ndarray>gx)[1] == C):
         return None
     cdef float* gp = <float*>cnp.PyArray_DATA(<cnp.ndarray>gx)
     cdef const float* yp = <const float*>cnp.PyArray_DATA(ya)
