@@ -91,3 +91,13 @@ def test_functions_on_kernel_and_fallback_layouts(fn, ref, dtype):
         y.grad = numpy.ones_like(y.array)
         y.backward()
         assert x.grad.shape == a.shape
+
+
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_relu_on_large_arrays_into_pooled_buffers(dtype):
+    # large inputs go to the same kernel, writing into a pooled buffer
+    x = _x((300, 300), dtype, seed=7)
+    x[0, :4] = [numpy.nan, -0.0, numpy.inf, -numpy.inf]
+    for _ in range(2):
+        y = F.relu(x).array
+        numpy.testing.assert_array_equal(y, numpy.maximum(x, dtype(0)), strict=True)

@@ -8,7 +8,7 @@ import kusari.functions as F
 from kusari.functions.connection import _linear_kernels as K
 
 DTYPES = [numpy.float32, numpy.float64]
-SHAPES = [(1, 1), (1, 7), (32, 32), (100, 1000), (5, 0), (0, 5)]
+SHAPES = [(1, 1), (1, 7), (32, 32), (16, 1024), (5, 0), (0, 5)]   # up to the 16384 limit
 
 
 def _a(shape, dtype, seed):
@@ -34,6 +34,15 @@ def test_sum_rows_matches_numpy(shape, dtype):
 
 def test_sum_rows_leaves_empty_batches_to_numpy():
     assert K.sum_rows(numpy.empty((0, 3), numpy.float32)) is None
+
+
+def test_large_arrays_are_left_to_numpy():
+    # above 16384 elements NumPy's wider SIMD loops are faster
+    y = numpy.ones((100, 1000), numpy.float32)
+    assert K.add_bias(y, numpy.ones(1000, numpy.float32)) is False
+    assert numpy.all(y == 1)
+    assert K.sum_rows(y) is None
+    assert K.sum_rows(numpy.ones((16, 1025), numpy.float32)) is None
 
 
 @pytest.mark.parametrize('y,b', [

@@ -89,10 +89,13 @@ cdef inline bint _is_ndarray(a):
 @cython.boundscheck(False)
 @cython.wraparound(False)
 cdef void _relu_fwd(real* x, real* y, Py_ssize_t n) noexcept nogil:
-    # numpy.maximum(x, 0): NaN propagates and -0.0 becomes +0.0
+    # numpy.maximum(x, 0): NaN propagates (not (NaN <= 0)) and -0.0 becomes +0.0; one
+    # comparison per element, so that the compiler vectorizes the select
     cdef Py_ssize_t i
+    cdef real v
     for i in range(n):
-        y[i] = x[i] if (x[i] > 0 or x[i] != x[i]) else 0
+        v = x[i]
+        y[i] = 0 if v <= 0 else v
 
 
 @cython.boundscheck(False)

@@ -18,6 +18,9 @@ from kusari.functions._ndarray_checks cimport plain_float_kind
 
 cnp.import_array()
 
+# Above this many elements of ``y``/``g``, NumPy's wider SIMD loops win over these.
+cdef Py_ssize_t _MAX_SIZE = 16384
+
 ctypedef fused real:
     float
     double
@@ -48,7 +51,8 @@ cdef void _sum_rows(const real* g, real* out, Py_ssize_t rows,
 
 
 def add_bias(y, b):
-    """``y += b`` for ``y`` (N, O) and ``b`` (O,) of one dtype, in place.
+    """``y += b`` for ``y`` (N, O) and ``b`` (O,) of one dtype, in place (at most
+    16,384 elements in ``y``).
 
     Returns:
         bool: True when done; False when the kernel does not apply (``y`` unchanged).
@@ -59,7 +63,7 @@ def add_bias(y, b):
     cdef cnp.ndarray ya = <cnp.ndarray>y
     cdef cnp.ndarray ba = <cnp.ndarray>b
     cdef Py_ssize_t rows = cnp.PyArray_DIMS(ya)[0], cols = cnp.PyArray_DIMS(ya)[1]
-    if cnp.PyArray_DIMS(ba)[0] != cols:
+    if cnp.PyArray_DIMS(ba)[0] != cols or rows * cols > _MAX_SIZE:
         return False
     if k == 1:
         _add_rows(<float*>cnp.PyArray_DATA(ya), <float*>cnp.PyArray_DATA(ba), rows, cols)
@@ -70,15 +74,16 @@ def add_bias(y, b):
 
 
 def sum_rows(g):
-    """``g.sum(axis=0)`` for ``g`` (N, O) with N >= 1: a new (O,) array, or None."""
+    """``g.sum(axis=0)`` for ``g`` (N, O) with N >= 1 and at most 16,384 elements: a new
+    (O,) array, or None."""
     cdef int k = plain_float_kind(g, 2, False)
     if k == 0:
         return None
     cdef cnp.ndarray ga = <cnp.ndarray>g
     cdef Py_ssize_t rows = cnp.PyArray_DIMS(ga)[0]
-    if rows == 0:
-        return None
     cdef cnp.npy_intp cols = cnp.PyArray_DIMS(ga)[1]
+    if rows == 0 or rows * cols > _MAX_SIZE:
+        return None
     out = cnp.PyArray_EMPTY(1, &cols, cnp.PyArray_TYPE(ga), 0)
     if k == 1:
         _sum_rows(<float*>cnp.PyArray_DATA(ga), <float*>cnp.PyArray_DATA(<cnp.ndarray>out),
