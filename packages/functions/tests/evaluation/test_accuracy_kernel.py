@@ -38,6 +38,12 @@ def test_ties_nan_and_infinities_follow_numpy_argmax():
         assert K.accuracy(y, t.astype(numpy.int32), None) == numpy.float32(4 / 5)
 
 
+def test_large_inputs_are_left_to_numpy():
+    y = numpy.ones((K.MAX_SIZE // 4 + 1, 4), numpy.float32)
+    assert K.accuracy(y, numpy.zeros(len(y), numpy.int32), None) is None
+    assert K.accuracy(y[:-1], numpy.zeros(len(y) - 1, numpy.int32), None) == 1
+
+
 def test_all_ignored_or_empty_is_zero():
     y = numpy.ones((3, 2), numpy.float32)
     assert K.accuracy(y, numpy.full(3, -1, numpy.int32), -1) == 0

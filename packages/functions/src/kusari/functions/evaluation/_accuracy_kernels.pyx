@@ -5,8 +5,10 @@
 more than the arithmetic for a training batch; this is one pass.  It reads NumPy's C
 API and returns None when the case does not apply -- scores that are not a
 C-contiguous, aligned, native-order float32/float64 (N, C) ``numpy.ndarray`` with
-``C >= 1``, or labels that are not a 1-D int32/int64 one of length N -- and the caller
-then uses NumPy.  Shapes are validated before the loop; labels are only compared.
+``C >= 1``, or labels that are not a 1-D int32/int64 one of length N, or more than
+:data:`MAX_SIZE` scores (the scalar argmax loop costs ~1 ns per score; beyond that
+NumPy's SIMD argmax plus its call overheads is faster) -- and the caller then uses
+NumPy.  Shapes are validated before the loop; labels are only compared.
 """
 cimport cython
 cimport numpy as cnp
@@ -14,6 +16,10 @@ cimport numpy as cnp
 from kusari.functions._ndarray_checks cimport plain_layout
 
 cnp.import_array()
+
+#: Most scores the kernel takes (N * C); larger inputs are left to NumPy.
+MAX_SIZE = 4096
+cdef Py_ssize_t _MAX_SIZE = MAX_SIZE
 
 ctypedef fused real:
     float
@@ -75,7 +81,7 @@ def accuracy(y, t, ignore_label):
             not (tt == cnp.NPY_INT32 or tt == cnp.NPY_INT64):
         return None
     cdef Py_ssize_t R = cnp.PyArray_DIMS(ya)[0], C = cnp.PyArray_DIMS(ya)[1]
-    if cnp.PyArray_DIMS(ta)[0] != R or C == 0:
+    if cnp.PyArray_DIMS(ta)[0] != R or C == 0 or R * C > _MAX_SIZE:
         return None
     cdef bint has_ignore = ignore_label is not None
     cdef long long ignore = ignore_label if has_ignore else 0
