@@ -97,12 +97,42 @@ cdef inline void* _data(object array) noexcept:
     return cnp.PyArray_DATA(<cnp.ndarray>array)
 
 
-cdef inline bint _is_float(object param) noexcept:
-    return cnp.PyArray_TYPE(<cnp.ndarray>param) == cnp.NPY_FLOAT
+cdef struct _Operands:
+    # The arrays of one kernel call, added by ``_operands`` and ``_state`` as they pass
+    # the checks; passed by value to the ``_<name>`` functions.
+    bint f32  # float32 arrays, else float64
+    Py_ssize_t n  # their size
+    void* param
+    const void* grad
+    int n_states
+    void* state[3]  # the state arrays in argument order (NULL: not added)
 
 
-cdef inline Py_ssize_t _size(object param) noexcept:
-    return cnp.PyArray_SIZE(<cnp.ndarray>param)
+cdef inline bint _operands(_Operands* o, object param, object grad) noexcept:
+    """Start ``o`` with ``param`` and ``grad`` if the kernels accept them.
+
+    Makes the first checks of :func:`rejection`; the states follow with ``_state``, in
+    the order of the arguments.  False when an array is refused (``o`` is then not to be
+    used).
+    """
+    if _check_param(param) or _check_like(param, grad, False):
+        return False
+    o.f32 = cnp.PyArray_TYPE(<cnp.ndarray>param) == cnp.NPY_FLOAT
+    o.n = cnp.PyArray_SIZE(<cnp.ndarray>param)
+    o.param = _data(param)
+    o.grad = _data(grad)
+    o.n_states = 0
+    o.state[0] = o.state[1] = o.state[2] = NULL
+    return True
+
+
+cdef inline bint _state(_Operands* o, object param, object state) noexcept:
+    """Add the next state array to ``o`` if the kernels accept it; else False."""
+    if _check_like(param, state, True):
+        return False
+    o.state[o.n_states] = _data(state)
+    o.n_states += 1
+    return True
 
 
 def rejection(param, grad, *states):
@@ -165,8 +195,13 @@ cdef inline floating _max(floating a, floating b) noexcept nogil:
 
 
 # Each kernel has three parts: ``_<name>_t``, the loop over one float type;
-# ``_<name>``, which picks the float or double loop; and the entry point ``<name>``,
-# which checks the arrays and runs the loop, without the GIL for large arrays.
+# ``_<name>``, which runs the float or double loop on the arrays of an ``_Operands``;
+# and the entry point ``<name>``, which checks the arrays (``_operands``, ``_state``)
+# and runs the loop, without the GIL for large arrays.  ``_<name>`` is called in two
+# places, with and without ``with nogil``: Cython's ``with nogil(condition)`` takes
+# only compile-time conditions, and with one call between a hand-made release and
+# re-acquisition of the GIL, GCC inlines ``_<name>`` into the entry point, where it no
+# longer vectorizes the Adam loop (4x slower on 4096 elements).
 
 # ---------------------------------------------------------------------------- sgd
 
@@ -178,11 +213,11 @@ cdef void _sgd_t(floating* param, const floating* grad, Py_ssize_t n,
         param[i] -= lr_ * grad[i]
 
 
-cdef void _sgd(bint f32, void* p, void* g, Py_ssize_t n, double lr) noexcept nogil:
-    if f32:
-        _sgd_t(<float*>p, <const float*>g, n, lr)
+cdef void _sgd(_Operands o, double lr) noexcept nogil:
+    if o.f32:
+        _sgd_t(<float*>o.param, <const float*>o.grad, o.n, lr)
     else:
-        _sgd_t(<double*>p, <const double*>g, n, lr)
+        _sgd_t(<double*>o.param, <const double*>o.grad, o.n, lr)
 
 
 def sgd(param, grad, double lr):
@@ -192,17 +227,14 @@ def sgd(param, grad, double lr):
         bool: ``True`` if updated; ``False`` (nothing touched) if the arrays are not
         for the kernels (see the module docstring and :func:`rejection`).
     """
-    if _check_param(param) or _check_like(param, grad, False):
+    cdef _Operands o
+    if not _operands(&o, param, grad):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    if n < _NOGIL_MIN_SIZE:
-        _sgd(f32, p, g, n, lr)
+    if o.n < _NOGIL_MIN_SIZE:
+        _sgd(o, lr)
     else:
         with nogil:
-            _sgd(f32, p, g, n, lr)
+            _sgd(o, lr)
     return True
 
 
@@ -218,12 +250,13 @@ cdef void _momentum_sgd_t(floating* param, const floating* grad, floating* v,
         param[i] += vi
 
 
-cdef void _momentum_sgd(bint f32, void* p, void* g, void* v, Py_ssize_t n, double lr,
-                        double momentum) noexcept nogil:
-    if f32:
-        _momentum_sgd_t(<float*>p, <const float*>g, <float*>v, n, lr, momentum)
+cdef void _momentum_sgd(_Operands o, double lr, double momentum) noexcept nogil:
+    if o.f32:
+        _momentum_sgd_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0], o.n,
+                        lr, momentum)
     else:
-        _momentum_sgd_t(<double*>p, <const double*>g, <double*>v, n, lr, momentum)
+        _momentum_sgd_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                        o.n, lr, momentum)
 
 
 def momentum_sgd(param, grad, v, double lr, double momentum):
@@ -232,19 +265,14 @@ def momentum_sgd(param, grad, v, double lr, double momentum):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, v, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, v)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* v_ = _data(v)
-    if n < _NOGIL_MIN_SIZE:
-        _momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    if o.n < _NOGIL_MIN_SIZE:
+        _momentum_sgd(o, lr, momentum)
     else:
         with nogil:
-            _momentum_sgd(f32, p, g, v_, n, lr, momentum)
+            _momentum_sgd(o, lr, momentum)
     return True
 
 
@@ -261,14 +289,14 @@ cdef void _corrected_momentum_sgd_t(floating* param, const floating* grad, float
         param[i] += lr_ * vi
 
 
-cdef void _corrected_momentum_sgd(bint f32, void* p, void* g, void* v, Py_ssize_t n,
-                                  double lr, double momentum) noexcept nogil:
-    if f32:
-        _corrected_momentum_sgd_t(<float*>p, <const float*>g, <float*>v, n, lr,
-                                  momentum)
+cdef void _corrected_momentum_sgd(_Operands o, double lr,
+                                  double momentum) noexcept nogil:
+    if o.f32:
+        _corrected_momentum_sgd_t(<float*>o.param, <const float*>o.grad,
+                                  <float*>o.state[0], o.n, lr, momentum)
     else:
-        _corrected_momentum_sgd_t(<double*>p, <const double*>g, <double*>v, n, lr,
-                                  momentum)
+        _corrected_momentum_sgd_t(<double*>o.param, <const double*>o.grad,
+                                  <double*>o.state[0], o.n, lr, momentum)
 
 
 def corrected_momentum_sgd(param, grad, v, double lr, double momentum):
@@ -277,19 +305,14 @@ def corrected_momentum_sgd(param, grad, v, double lr, double momentum):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, v, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, v)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* v_ = _data(v)
-    if n < _NOGIL_MIN_SIZE:
-        _corrected_momentum_sgd(f32, p, g, v_, n, lr, momentum)
+    if o.n < _NOGIL_MIN_SIZE:
+        _corrected_momentum_sgd(o, lr, momentum)
     else:
         with nogil:
-            _corrected_momentum_sgd(f32, p, g, v_, n, lr, momentum)
+            _corrected_momentum_sgd(o, lr, momentum)
     return True
 
 
@@ -309,12 +332,13 @@ cdef void _nesterov_ag_t(floating* param, const floating* grad, floating* v,
         param[i] += mom2 * vi - glr * gi
 
 
-cdef void _nesterov_ag(bint f32, void* p, void* g, void* v, Py_ssize_t n, double lr,
-                       double momentum) noexcept nogil:
-    if f32:
-        _nesterov_ag_t(<float*>p, <const float*>g, <float*>v, n, lr, momentum)
+cdef void _nesterov_ag(_Operands o, double lr, double momentum) noexcept nogil:
+    if o.f32:
+        _nesterov_ag_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0], o.n,
+                       lr, momentum)
     else:
-        _nesterov_ag_t(<double*>p, <const double*>g, <double*>v, n, lr, momentum)
+        _nesterov_ag_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                       o.n, lr, momentum)
 
 
 def nesterov_ag(param, grad, v, double lr, double momentum):
@@ -323,19 +347,14 @@ def nesterov_ag(param, grad, v, double lr, double momentum):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, v, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, v)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* v_ = _data(v)
-    if n < _NOGIL_MIN_SIZE:
-        _nesterov_ag(f32, p, g, v_, n, lr, momentum)
+    if o.n < _NOGIL_MIN_SIZE:
+        _nesterov_ag(o, lr, momentum)
     else:
         with nogil:
-            _nesterov_ag(f32, p, g, v_, n, lr, momentum)
+            _nesterov_ag(o, lr, momentum)
     return True
 
 
@@ -353,12 +372,13 @@ cdef void _ada_grad_t(floating* param, const floating* grad, floating* h, Py_ssi
         param[i] -= lr_ * gi / (_sqrt(hi) + eps_)
 
 
-cdef void _ada_grad(bint f32, void* p, void* g, void* h, Py_ssize_t n, double lr,
-                    double eps) noexcept nogil:
-    if f32:
-        _ada_grad_t(<float*>p, <const float*>g, <float*>h, n, lr, eps)
+cdef void _ada_grad(_Operands o, double lr, double eps) noexcept nogil:
+    if o.f32:
+        _ada_grad_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0], o.n, lr,
+                    eps)
     else:
-        _ada_grad_t(<double*>p, <const double*>g, <double*>h, n, lr, eps)
+        _ada_grad_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0], o.n,
+                    lr, eps)
 
 
 def ada_grad(param, grad, h, double lr, double eps):
@@ -367,19 +387,14 @@ def ada_grad(param, grad, h, double lr, double eps):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, h, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, h)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* h_ = _data(h)
-    if n < _NOGIL_MIN_SIZE:
-        _ada_grad(f32, p, g, h_, n, lr, eps)
+    if o.n < _NOGIL_MIN_SIZE:
+        _ada_grad(o, lr, eps)
     else:
         with nogil:
-            _ada_grad(f32, p, g, h_, n, lr, eps)
+            _ada_grad(o, lr, eps)
     return True
 
 
@@ -401,13 +416,13 @@ cdef void _ada_delta_t(floating* param, const floating* grad, floating* msg,
         param[i] -= dx
 
 
-cdef void _ada_delta(bint f32, void* p, void* g, void* msg, void* msdx, Py_ssize_t n,
-                     double rho, double eps) noexcept nogil:
-    if f32:
-        _ada_delta_t(<float*>p, <const float*>g, <float*>msg, <float*>msdx, n, rho, eps)
+cdef void _ada_delta(_Operands o, double rho, double eps) noexcept nogil:
+    if o.f32:
+        _ada_delta_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0],
+                     <float*>o.state[1], o.n, rho, eps)
     else:
-        _ada_delta_t(<double*>p, <const double*>g, <double*>msg, <double*>msdx, n, rho,
-                     eps)
+        _ada_delta_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                     <double*>o.state[1], o.n, rho, eps)
 
 
 def ada_delta(param, grad, msg, msdx, double rho, double eps):
@@ -416,20 +431,15 @@ def ada_delta(param, grad, msg, msdx, double rho, double eps):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, msg, True) or _check_like(param, msdx, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, msg)
+            and _state(&o, param, msdx)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* msg_ = _data(msg)
-    cdef void* msdx_ = _data(msdx)
-    if n < _NOGIL_MIN_SIZE:
-        _ada_delta(f32, p, g, msg_, msdx_, n, rho, eps)
+    if o.n < _NOGIL_MIN_SIZE:
+        _ada_delta(o, rho, eps)
     else:
         with nogil:
-            _ada_delta(f32, p, g, msg_, msdx_, n, rho, eps)
+            _ada_delta(o, rho, eps)
     return True
 
 
@@ -456,14 +466,14 @@ cdef void _rmsprop_t(floating* param, const floating* grad, floating* ms, Py_ssi
             param[i] -= lr_ * gi / (_sqrt(msi) + eps_)
 
 
-cdef void _rmsprop(bint f32, void* p, void* g, void* ms, Py_ssize_t n, double lr,
-                   double alpha, double eps, bint eps_inside_sqrt) noexcept nogil:
-    if f32:
-        _rmsprop_t(<float*>p, <const float*>g, <float*>ms, n, lr, alpha, eps,
-                   eps_inside_sqrt)
+cdef void _rmsprop(_Operands o, double lr, double alpha, double eps,
+                   bint eps_inside_sqrt) noexcept nogil:
+    if o.f32:
+        _rmsprop_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0], o.n, lr,
+                   alpha, eps, eps_inside_sqrt)
     else:
-        _rmsprop_t(<double*>p, <const double*>g, <double*>ms, n, lr, alpha, eps,
-                   eps_inside_sqrt)
+        _rmsprop_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0], o.n,
+                   lr, alpha, eps, eps_inside_sqrt)
 
 
 def rmsprop(param, grad, ms, double lr, double alpha, double eps, bint eps_inside_sqrt):
@@ -474,19 +484,14 @@ def rmsprop(param, grad, ms, double lr, double alpha, double eps, bint eps_insid
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, ms, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, ms)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* ms_ = _data(ms)
-    if n < _NOGIL_MIN_SIZE:
-        _rmsprop(f32, p, g, ms_, n, lr, alpha, eps, eps_inside_sqrt)
+    if o.n < _NOGIL_MIN_SIZE:
+        _rmsprop(o, lr, alpha, eps, eps_inside_sqrt)
     else:
         with nogil:
-            _rmsprop(f32, p, g, ms_, n, lr, alpha, eps, eps_inside_sqrt)
+            _rmsprop(o, lr, alpha, eps, eps_inside_sqrt)
     return True
 
 
@@ -511,15 +516,16 @@ cdef void _rmsprop_graves_t(floating* param, const floating* grad, floating* n_,
         param[i] += di
 
 
-cdef void _rmsprop_graves(bint f32, void* p, void* grad, void* n_, void* g, void* delta,
-                          Py_ssize_t n, double lr, double alpha, double momentum,
+cdef void _rmsprop_graves(_Operands o, double lr, double alpha, double momentum,
                           double eps) noexcept nogil:
-    if f32:
-        _rmsprop_graves_t(<float*>p, <const float*>grad, <float*>n_, <float*>g,
-                          <float*>delta, n, lr, alpha, momentum, eps)
+    if o.f32:
+        _rmsprop_graves_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0],
+                          <float*>o.state[1], <float*>o.state[2], o.n, lr, alpha,
+                          momentum, eps)
     else:
-        _rmsprop_graves_t(<double*>p, <const double*>grad, <double*>n_, <double*>g,
-                          <double*>delta, n, lr, alpha, momentum, eps)
+        _rmsprop_graves_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                          <double*>o.state[1], <double*>o.state[2], o.n, lr, alpha,
+                          momentum, eps)
 
 
 def rmsprop_graves(param, grad, n_, g, delta, double lr, double alpha,
@@ -529,22 +535,15 @@ def rmsprop_graves(param, grad, n_, g, delta, double lr, double alpha,
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, n_, True) or _check_like(param, g, True) or \
-            _check_like(param, delta, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, n_)
+            and _state(&o, param, g) and _state(&o, param, delta)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* gr = _data(grad)
-    cdef void* n__ = _data(n_)
-    cdef void* g_ = _data(g)
-    cdef void* d = _data(delta)
-    if n < _NOGIL_MIN_SIZE:
-        _rmsprop_graves(f32, p, gr, n__, g_, d, n, lr, alpha, momentum, eps)
+    if o.n < _NOGIL_MIN_SIZE:
+        _rmsprop_graves(o, lr, alpha, momentum, eps)
     else:
         with nogil:
-            _rmsprop_graves(f32, p, gr, n__, g_, d, n, lr, alpha, momentum, eps)
+            _rmsprop_graves(o, lr, alpha, momentum, eps)
     return True
 
 
@@ -579,18 +578,17 @@ cdef void _adam_t(floating* param, const floating* grad, floating* m, floating* 
         param[i] -= eta_ * (step * mi + wd * param[i])
 
 
-cdef void _adam(bint f32, void* p, void* g, void* m, void* v, void* vhat, Py_ssize_t n,
-                double alpha_t, double beta1, double beta2, double eps, double eta,
-                double weight_decay_rate, bint amsgrad, bint adabound, double lower,
-                double upper) noexcept nogil:
-    if f32:
-        _adam_t(<float*>p, <const float*>g, <float*>m, <float*>v, <float*>vhat, n,
-                alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad, adabound,
-                lower, upper)
+cdef void _adam(_Operands o, double alpha_t, double beta1, double beta2,
+                double eps, double eta, double weight_decay_rate, bint amsgrad,
+                bint adabound, double lower, double upper) noexcept nogil:
+    if o.f32:
+        _adam_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0],
+                <float*>o.state[1], <float*>o.state[2], o.n, alpha_t, beta1, beta2, eps,
+                eta, weight_decay_rate, amsgrad, adabound, lower, upper)
     else:
-        _adam_t(<double*>p, <const double*>g, <double*>m, <double*>v, <double*>vhat, n,
-                alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad, adabound,
-                lower, upper)
+        _adam_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                <double*>o.state[1], <double*>o.state[2], o.n, alpha_t, beta1, beta2,
+                eps, eta, weight_decay_rate, amsgrad, adabound, lower, upper)
 
 
 def adam(param, grad, m, v, vhat, double alpha_t, double beta1, double beta2,
@@ -606,25 +604,17 @@ def adam(param, grad, m, v, vhat, double alpha_t, double beta1, double beta2,
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, m, True) or _check_like(param, v, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, m)
+            and _state(&o, param, v) and (not amsgrad or _state(&o, param, vhat))):
         return False
-    if amsgrad and _check_like(param, vhat, True):
-        return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* m_ = _data(m)
-    cdef void* v_ = _data(v)
-    cdef void* vh = _data(vhat) if amsgrad else NULL
-    if n < _NOGIL_MIN_SIZE:
-        _adam(f32, p, g, m_, v_, vh, n, alpha_t, beta1, beta2, eps, eta,
-              weight_decay_rate, amsgrad, adabound, lower, upper)
+    if o.n < _NOGIL_MIN_SIZE:
+        _adam(o, alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad,
+              adabound, lower, upper)
     else:
         with nogil:
-            _adam(f32, p, g, m_, v_, vh, n, alpha_t, beta1, beta2, eps, eta,
-                  weight_decay_rate, amsgrad, adabound, lower, upper)
+            _adam(o, alpha_t, beta1, beta2, eps, eta, weight_decay_rate, amsgrad,
+                  adabound, lower, upper)
     return True
 
 
@@ -651,14 +641,13 @@ cdef void _smorms3_t(floating* param, const floating* grad, floating* mem, float
         mem[i] = 1 + mem[i] * (1 - x)
 
 
-cdef void _smorms3(bint f32, void* p, void* grad, void* mem, void* g, void* g2,
-                   Py_ssize_t n, double lr, double eps) noexcept nogil:
-    if f32:
-        _smorms3_t(<float*>p, <const float*>grad, <float*>mem, <float*>g, <float*>g2, n,
-                   lr, eps)
+cdef void _smorms3(_Operands o, double lr, double eps) noexcept nogil:
+    if o.f32:
+        _smorms3_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0],
+                   <float*>o.state[1], <float*>o.state[2], o.n, lr, eps)
     else:
-        _smorms3_t(<double*>p, <const double*>grad, <double*>mem, <double*>g,
-                   <double*>g2, n, lr, eps)
+        _smorms3_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                   <double*>o.state[1], <double*>o.state[2], o.n, lr, eps)
 
 
 def smorms3(param, grad, mem, g, g2, double lr, double eps):
@@ -667,22 +656,15 @@ def smorms3(param, grad, mem, g, g2, double lr, double eps):
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, mem, True) or _check_like(param, g, True) or \
-            _check_like(param, g2, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, mem)
+            and _state(&o, param, g) and _state(&o, param, g2)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* gr = _data(grad)
-    cdef void* mem_ = _data(mem)
-    cdef void* g_ = _data(g)
-    cdef void* g2_ = _data(g2)
-    if n < _NOGIL_MIN_SIZE:
-        _smorms3(f32, p, gr, mem_, g_, g2_, n, lr, eps)
+    if o.n < _NOGIL_MIN_SIZE:
+        _smorms3(o, lr, eps)
     else:
         with nogil:
-            _smorms3(f32, p, gr, mem_, g_, g2_, n, lr, eps)
+            _smorms3(o, lr, eps)
     return True
 
 
@@ -719,15 +701,16 @@ cdef void _msvag_t(floating* param, const floating* grad, floating* m, floating*
         param[i] -= eta_ * (lr_ * mt * factor + wd * param[i])
 
 
-cdef void _msvag(bint f32, void* p, void* g, void* m, void* v, Py_ssize_t n, double lr,
-                 double beta, double eta, double weight_decay_rate, double beta_power,
-                 double rho) noexcept nogil:
-    if f32:
-        _msvag_t(<float*>p, <const float*>g, <float*>m, <float*>v, n, lr, beta, eta,
-                 weight_decay_rate, beta_power, rho)
+cdef void _msvag(_Operands o, double lr, double beta, double eta,
+                 double weight_decay_rate, double beta_power, double rho) noexcept nogil:
+    if o.f32:
+        _msvag_t(<float*>o.param, <const float*>o.grad, <float*>o.state[0],
+                 <float*>o.state[1], o.n, lr, beta, eta, weight_decay_rate, beta_power,
+                 rho)
     else:
-        _msvag_t(<double*>p, <const double*>g, <double*>m, <double*>v, n, lr, beta, eta,
-                 weight_decay_rate, beta_power, rho)
+        _msvag_t(<double*>o.param, <const double*>o.grad, <double*>o.state[0],
+                 <double*>o.state[1], o.n, lr, beta, eta, weight_decay_rate, beta_power,
+                 rho)
 
 
 def msvag(param, grad, m, v, double lr, double beta, double eta,
@@ -737,19 +720,13 @@ def msvag(param, grad, m, v, double lr, double beta, double eta,
     Returns:
         bool: ``True`` if updated, ``False`` if the arrays are not for the kernels.
     """
-    if _check_param(param) or _check_like(param, grad, False) or \
-            _check_like(param, m, True) or _check_like(param, v, True):
+    cdef _Operands o
+    if not (_operands(&o, param, grad) and _state(&o, param, m)
+            and _state(&o, param, v)):
         return False
-    cdef bint f32 = _is_float(param)
-    cdef Py_ssize_t n = _size(param)
-    cdef void* p = _data(param)
-    cdef void* g = _data(grad)
-    cdef void* m_ = _data(m)
-    cdef void* v_ = _data(v)
-    if n < _NOGIL_MIN_SIZE:
-        _msvag(f32, p, g, m_, v_, n, lr, beta, eta, weight_decay_rate, beta_power, rho)
+    if o.n < _NOGIL_MIN_SIZE:
+        _msvag(o, lr, beta, eta, weight_decay_rate, beta_power, rho)
     else:
         with nogil:
-            _msvag(f32, p, g, m_, v_, n, lr, beta, eta, weight_decay_rate, beta_power,
-                   rho)
+            _msvag(o, lr, beta, eta, weight_decay_rate, beta_power, rho)
     return True

@@ -15,6 +15,7 @@ expression it replaces (see the comments of the modules that call them).
 """
 cimport cython
 cimport numpy as cnp
+from cpython.pystate cimport PyThreadState
 from libc.math cimport exp, expf, expm1, expm1f, log, logf, tanh, tanhf
 
 from kusari.functions._ndarray_checks cimport plain_float_kind, same_shape
@@ -24,7 +25,7 @@ import numpy
 
 cnp.import_array()
 
-# Above this many elements the loops release the GIL.
+# From this many elements on, the loops run without the GIL.
 cdef Py_ssize_t _NOGIL_SIZE = 32768
 
 ctypedef fused real:
@@ -74,10 +75,6 @@ cdef class _Buffers:
         return cnp.PyArray_EMPTY(cnp.PyArray_NDIM(self.first),
                                  cnp.PyArray_DIMS(self.first),
                                  cnp.PyArray_TYPE(self.first), 0)
-
-    cdef void release(self):
-        self.n = 0
-        self.first = None
 
 
 cdef inline bint _is_ndarray(a):
@@ -254,7 +251,113 @@ cdef void _softmax_grad_rows(real* y, real* gy, real* gx, Py_ssize_t rows,
                 gx[off + j] = <real>(y[off + j] * (gy[off + j] - s))
 
 
+# ---- running a loop -----------------------------------------------------------------
+
+# The loops by number, for ``_run``.
+cdef enum:
+    _RELU_FWD
+    _TANH_FWD
+    _SIGMOID_FWD
+    _LEAKY_FWD
+    _ELU_FWD
+    _RELU_GRAD
+    _TANH_GRAD
+    _SIGMOID_GRAD
+    _LEAKY_GRAD
+    _ELU_GRAD
+    _CLIPPED_GRAD
+    _SOFTMAX
+    _SOFTMAX_GRAD
+
+
+cdef inline void _loop(int op, void** p, Py_ssize_t size, real a,
+                       Py_ssize_t cols) noexcept nogil:
+    # The arrays p are the loop's array arguments in order, a its scalar argument
+    # (take_log for the softmax loops) and cols the length of a softmax row.
+    if op == _RELU_FWD:
+        _relu_fwd(<real*>p[0], <real*>p[1], size)
+    elif op == _TANH_FWD:
+        _tanh_fwd(<real*>p[0], <real*>p[1], size)
+    elif op == _SIGMOID_FWD:
+        _sigmoid_fwd(<real*>p[0], <real*>p[1], size)
+    elif op == _LEAKY_FWD:
+        _leaky_fwd(<real*>p[0], <real*>p[1], a, size)
+    elif op == _ELU_FWD:
+        _elu_fwd(<real*>p[0], <real*>p[1], a, size)
+    elif op == _RELU_GRAD:
+        _relu_grad(<real*>p[0], <real*>p[1], <real*>p[2], size)
+    elif op == _TANH_GRAD:
+        _tanh_grad(<real*>p[0], <real*>p[1], <real*>p[2], size)
+    elif op == _SIGMOID_GRAD:
+        _sigmoid_grad(<real*>p[0], <real*>p[1], <real*>p[2], size)
+    elif op == _LEAKY_GRAD:
+        _leaky_grad(<real*>p[0], <real*>p[1], <real*>p[2], a, size)
+    elif op == _ELU_GRAD:
+        _elu_grad(<real*>p[0], <real*>p[1], <real*>p[2], <real*>p[3], a, size)
+    elif op == _CLIPPED_GRAD:
+        _clipped_grad(<real*>p[0], <real*>p[1], <real*>p[2], a, size)
+    elif op == _SOFTMAX:
+        _softmax_rows(<real*>p[0], <real*>p[1], size // cols, cols, a != 0)
+    elif op == _SOFTMAX_GRAD:
+        _softmax_grad_rows(<real*>p[0], <real*>p[1], <real*>p[2], size // cols, cols,
+                           a != 0)
+
+
+cdef inline void _dtype_loop(int op, int kind, void** p, Py_ssize_t size, double a,
+                             Py_ssize_t cols) noexcept nogil:
+    # the float32 (kind 1, with a rounded to float32) or float64 loop
+    if kind == 1:
+        _loop[float](op, p, size, <float>a, cols)
+    else:
+        _loop[double](op, p, size, a, cols)
+
+
+cdef extern from "Python.h":
+    PyThreadState* PyEval_SaveThread()
+    void PyEval_RestoreThread(PyThreadState* state)
+
+
+cdef inline void _run(int op, _Buffers bufs, double a=0, Py_ssize_t cols=0) noexcept:
+    """Run loop ``op`` on the operands of ``bufs`` (see ``_loop``), without the GIL from
+    ``_NOGIL_SIZE`` elements on.
+
+    Inlined with a constant ``op``, this is one call of one loop.  The GIL is released
+    by hand (the calls that ``with nogil`` makes; in between only the C loop runs):
+    Cython's ``with nogil(condition)`` takes only compile-time conditions, and a
+    ``with nogil`` branch next to a plain one compiles every loop twice into the entry
+    point (the float32 log-softmax gradient ran 10% slower on 4096 elements).
+    """
+    cdef int kind = bufs.kind
+    cdef void** p = bufs.p
+    cdef Py_ssize_t size = bufs.size
+    cdef PyThreadState* released = PyEval_SaveThread() if size >= _NOGIL_SIZE else NULL
+    _dtype_loop(op, kind, p, size, a, cols)
+    if released != NULL:
+        PyEval_RestoreThread(released)
+
+
 # ---- Python entry points ------------------------------------------------------------
+#
+# Each checks its operands (``_operands``), then runs its loop on them (``_run``).
+
+# The default of the optional inputs of ``_operands``: no array (``None`` is an
+# argument that the kernels refuse).
+cdef object _ABSENT = object()
+
+
+cdef inline object _operands(_Buffers bufs, object out, object x0, object x1=_ABSENT,
+                             object x2=_ABSENT):
+    """Add the inputs ``x0`` (, ``x1``, ``x2``) and then the output to ``bufs``.
+
+    The output is ``out``, or a new array like ``x0`` when ``out`` is None.  Returns the
+    output, or None when an operand does not qualify (see ``_Buffers``).
+    """
+    if not (bufs.add(x0, False) and (x1 is _ABSENT or bufs.add(x1, False))
+            and (x2 is _ABSENT or bufs.add(x2, False))):
+        return None
+    y = bufs.empty_like_first() if out is None else out
+    return y if bufs.add(y, True) else None
+
 
 def relu_forward(x, out=None):
     """``numpy.maximum(x, 0)`` in one pass, or None if the kernel does not apply.
@@ -262,49 +365,19 @@ def relu_forward(x, out=None):
     ``out`` (optional) is a C-contiguous array of ``x``'s shape and dtype to write to.
     """
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first() if out is None else out
-        if not bufs.add(y, True):
-            return None
-        if bufs.kind == 1:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _relu_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
-            else:
-                _relu_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
-        else:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _relu_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
-            else:
-                _relu_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, out, x)
+    if y is not None:
+        _run(_RELU_FWD, bufs)
+    return y
 
 
 def tanh_forward(x):
     """``tanh(x)`` in one pass (float32: the SIMD loop of ``_vecmath.h``), or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first()
-        bufs.add(y, True)
-        if bufs.kind == 1:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _tanh_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
-            else:
-                _tanh_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
-        else:
-            with nogil:
-                _tanh_fwd(<double*>bufs.p[0], <double*>bufs.p[1], bufs.size)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, None, x)
+    if y is not None:
+        _run(_TANH_FWD, bufs)
+    return y
 
 
 def relu_grad(y, gy, out=None):
@@ -313,210 +386,82 @@ def relu_grad(y, gy, out=None):
     ``out`` (optional) is a C-contiguous array of ``y``'s shape and dtype to write to.
     """
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(y, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first() if out is None else out
-        if not bufs.add(gx, True):
-            return None
-        if bufs.kind == 1:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _relu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                               <float*>bufs.p[2], bufs.size)
-            else:
-                _relu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                           <float*>bufs.p[2], bufs.size)
-        else:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _relu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                               <double*>bufs.p[2], bufs.size)
-            else:
-                _relu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                           <double*>bufs.p[2], bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, out, y, gy)
+    if gx is not None:
+        _run(_RELU_GRAD, bufs)
+    return gx
 
 
 def tanh_grad(y, gy):
     """``gy * (1 - y * y)`` in one pass, or None if the kernel does not apply."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(y, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        if bufs.kind == 1:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _tanh_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                               <float*>bufs.p[2], bufs.size)
-            else:
-                _tanh_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                           <float*>bufs.p[2], bufs.size)
-        else:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _tanh_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                               <double*>bufs.p[2], bufs.size)
-            else:
-                _tanh_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                           <double*>bufs.p[2], bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, y, gy)
+    if gx is not None:
+        _run(_TANH_GRAD, bufs)
+    return gx
 
 
 def sigmoid_forward(x):
     """``tanh(x / 2) / 2 + 1 / 2`` in one pass, or None if the kernel does not apply."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first()
-        bufs.add(y, True)
-        with nogil:
-            if bufs.kind == 1:
-                _sigmoid_fwd(<float*>bufs.p[0], <float*>bufs.p[1], bufs.size)
-            else:
-                _sigmoid_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
-                             bufs.size)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, None, x)
+    if y is not None:
+        _run(_SIGMOID_FWD, bufs)
+    return y
 
 
 def sigmoid_grad(y, gy):
     """``gy * y * (1 - y)`` in one pass, or None if the kernel does not apply."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(y, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        if bufs.kind == 1:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _sigmoid_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                                  <float*>bufs.p[2], bufs.size)
-            else:
-                _sigmoid_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                              <float*>bufs.p[2], bufs.size)
-        else:
-            if bufs.size >= _NOGIL_SIZE:
-                with nogil:
-                    _sigmoid_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                                  <double*>bufs.p[2], bufs.size)
-            else:
-                _sigmoid_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                              <double*>bufs.p[2], bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, y, gy)
+    if gx is not None:
+        _run(_SIGMOID_GRAD, bufs)
+    return gx
 
 
 def leaky_relu_forward(x, double slope):
     """``x if x >= 0 else slope * x`` in one pass, or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first()
-        bufs.add(y, True)
-        with nogil:
-            if bufs.kind == 1:
-                _leaky_fwd(<float*>bufs.p[0], <float*>bufs.p[1],
-                           <float>slope, bufs.size)
-            else:
-                _leaky_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
-                           slope, bufs.size)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, None, x)
+    if y is not None:
+        _run(_LEAKY_FWD, bufs, slope)
+    return y
 
 
 def leaky_relu_grad(x, gy, double slope):
     """``gy if x >= 0 else slope * gy`` in one pass, or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(x, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        with nogil:
-            if bufs.kind == 1:
-                _leaky_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                            <float*>bufs.p[2], <float>slope, bufs.size)
-            else:
-                _leaky_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                            <double*>bufs.p[2], slope, bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, x, gy)
+    if gx is not None:
+        _run(_LEAKY_GRAD, bufs, slope)
+    return gx
 
 
 def elu_forward(x, double alpha):
     """``x if x > 0 else alpha * expm1(x)`` in one pass, or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first()
-        bufs.add(y, True)
-        with nogil:
-            if bufs.kind == 1:
-                _elu_fwd(<float*>bufs.p[0], <float*>bufs.p[1],
-                         <float>alpha, bufs.size)
-            else:
-                _elu_fwd(<double*>bufs.p[0], <double*>bufs.p[1],
-                         alpha, bufs.size)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, None, x)
+    if y is not None:
+        _run(_ELU_FWD, bufs, alpha)
+    return y
 
 
 def elu_grad(x, y, gy, double alpha):
     """``gy if x > 0 else gy * (y + alpha)`` in one pass, or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(x, False) and bufs.add(y, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        with nogil:
-            if bufs.kind == 1:
-                _elu_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                          <float*>bufs.p[2], <float*>bufs.p[3],
-                          <float>alpha, bufs.size)
-            else:
-                _elu_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                          <double*>bufs.p[2], <double*>bufs.p[3],
-                          alpha, bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, x, y, gy)
+    if gx is not None:
+        _run(_ELU_GRAD, bufs, alpha)
+    return gx
 
 
 def clipped_relu_grad(x, gy, double z):
     """``gy if 0 < x < z else 0`` in one pass, or None."""
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(x, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        with nogil:
-            if bufs.kind == 1:
-                _clipped_grad(<float*>bufs.p[0], <float*>bufs.p[1],
-                              <float*>bufs.p[2], <float>z, bufs.size)
-            else:
-                _clipped_grad(<double*>bufs.p[0], <double*>bufs.p[1],
-                              <double*>bufs.p[2], z, bufs.size)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, x, gy)
+    if gx is not None:
+        _run(_CLIPPED_GRAD, bufs, z)
+    return gx
 
 
 def softmax_last_axis(x, bint take_log):
@@ -527,23 +472,11 @@ def softmax_last_axis(x, bint take_log):
     if n == 0:
         return None
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not bufs.add(x, False):
-            return None
-        y = bufs.empty_like_first()
-        bufs.add(y, True)
-        if bufs.size % n != 0:
-            return None
-        with nogil:
-            if bufs.kind == 1:
-                _softmax_rows(<float*>bufs.p[0], <float*>bufs.p[1],
-                              bufs.size // n, n, take_log)
-            else:
-                _softmax_rows(<double*>bufs.p[0], <double*>bufs.p[1],
-                              bufs.size // n, n, take_log)
-        return y
-    finally:
-        bufs.release()
+    y = _operands(bufs, None, x)
+    if y is None or bufs.size % n != 0:
+        return None
+    _run(_SOFTMAX, bufs, take_log, n)
+    return y
 
 
 def softmax_grad_last_axis(y, gy, bint take_log):
@@ -554,21 +487,8 @@ def softmax_grad_last_axis(y, gy, bint take_log):
     if n == 0 or y.shape != gy.shape:
         return None
     cdef _Buffers bufs = _Buffers()
-    try:
-        if not (bufs.add(y, False) and bufs.add(gy, False)):
-            return None
-        gx = bufs.empty_like_first()
-        bufs.add(gx, True)
-        if bufs.size % n != 0:
-            return None
-        with nogil:
-            if bufs.kind == 1:
-                _softmax_grad_rows(<float*>bufs.p[0], <float*>bufs.p[1],
-                                   <float*>bufs.p[2], bufs.size // n, n, take_log)
-            else:
-                _softmax_grad_rows(<double*>bufs.p[0], <double*>bufs.p[1],
-                                   <double*>bufs.p[2], bufs.size // n, n,
-                                   take_log)
-        return gx
-    finally:
-        bufs.release()
+    gx = _operands(bufs, None, y, gy)
+    if gx is None or bufs.size % n != 0:
+        return None
+    _run(_SOFTMAX_GRAD, bufs, take_log, n)
+    return gx
