@@ -24,13 +24,11 @@ ctypedef fused label_t:
     long long
 
 
-def check_labels(const label_t[::1] t, Py_ssize_t n_class, long long ignore_label,
-                 str func):
-    """Raise ValueError unless every label is in ``[0, n_class)`` or ``ignore_label``.
-
-    Returns the number of labels that are not ``ignore_label``.
-    """
-    cdef Py_ssize_t i, n = t.shape[0], count = 0
+cdef Py_ssize_t _count_labels(const label_t* t, Py_ssize_t n, Py_ssize_t n_class,
+                              long long ignore_label, str func) except -1:
+    # the labels that are not ignore_label; ValueError (naming func) for one outside
+    # [0, n_class)
+    cdef Py_ssize_t i, count = 0
     cdef long long v
     for i in range(n):
         v = t[i]
@@ -42,6 +40,17 @@ def check_labels(const label_t[::1] t, Py_ssize_t n_class, long long ignore_labe
                 't == ignore_label (= %d); got t = %d' % (func, n_class, ignore_label, v))
         count += 1
     return count
+
+
+def check_labels(const label_t[::1] t, Py_ssize_t n_class, long long ignore_label,
+                 str func):
+    """Raise ValueError unless every label is in ``[0, n_class)`` or ``ignore_label``.
+
+    Returns the number of labels that are not ``ignore_label``.
+    """
+    if t.shape[0] == 0:
+        return 0
+    return _count_labels(&t[0], t.shape[0], n_class, ignore_label, func)
 
 
 @cython.boundscheck(False)
@@ -310,21 +319,6 @@ cdef object _out_like(object out, cnp.ndarray like):
     return None
 
 
-cdef Py_ssize_t _count_labels(const label_t* t, Py_ssize_t n, Py_ssize_t n_class,
-                              long long ignore_label) except -1:
-    cdef Py_ssize_t i, count = 0
-    cdef long long v
-    for i in range(n):
-        v = t[i]
-        if v == ignore_label:
-            continue
-        if v < 0 or v >= n_class:
-            raise ValueError(
-                'softmax_cross_entropy: each label t must satisfy 0 <= t < x.shape[1] '
-                '(= %d) or t == ignore_label (= %d); got t = %d'
-                % (n_class, ignore_label, v))
-        count += 1
-    return count
 
 
 @cython.boundscheck(False)
@@ -389,11 +383,13 @@ def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
     cdef Py_ssize_t count
     cdef double total
     if t32:
-        count = _count_labels(<const int*>cnp.PyArray_DATA(ta), R, C, ignore_label)
+        count = _count_labels(<const int*>cnp.PyArray_DATA(ta), R, C, ignore_label,
+                              'softmax_cross_entropy')
         with nogil:
             total = _rows_f32(xp, <const int*>cnp.PyArray_DATA(ta), R, C, ignore_label, yp)
     else:
-        count = _count_labels(<const long long*>cnp.PyArray_DATA(ta), R, C, ignore_label)
+        count = _count_labels(<const long long*>cnp.PyArray_DATA(ta), R, C, ignore_label,
+                              'softmax_cross_entropy')
         with nogil:
             total = _rows_f32(xp, <const long long*>cnp.PyArray_DATA(ta), R, C,
                               ignore_label, yp)
