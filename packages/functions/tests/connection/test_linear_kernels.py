@@ -8,7 +8,7 @@ import kusari.functions as F
 from kusari.functions.connection import _linear_kernels as K
 
 DTYPES = [numpy.float32, numpy.float64]
-SHAPES = [(1, 1), (1, 7), (32, 32), (16, 1024), (5, 0), (0, 5)]   # up to the 16384 limit
+SHAPES = [(1, 1), (1, 7), (32, 32), (32, 1024), (5, 0), (0, 5)]   # up to the bias limit
 
 
 def _a(shape, dtype, seed):
@@ -37,12 +37,15 @@ def test_sum_rows_leaves_empty_batches_to_numpy():
 
 
 def test_large_arrays_are_left_to_numpy():
-    # above 16384 elements NumPy's wider SIMD loops are faster
-    y = numpy.ones((100, 1000), numpy.float32)
+    # where NumPy's wider SIMD loops are faster: the bias add above 32768 elements,
+    # the column sums above 262144
+    y = numpy.ones((33, 1000), numpy.float32)
     assert K.add_bias(y, numpy.ones(1000, numpy.float32)) is False
     assert numpy.all(y == 1)
-    assert K.sum_rows(y) is None
-    assert K.sum_rows(numpy.ones((16, 1025), numpy.float32)) is None
+    assert K.add_bias(y[:32], numpy.ones(1000, numpy.float32)) is True
+    assert K.sum_rows(y) is not None
+    assert K.sum_rows(numpy.ones((263, 1000), numpy.float32)) is None
+    assert K.sum_rows(numpy.ones((262, 1000), numpy.float32)) is not None
 
 
 @pytest.mark.parametrize('y,b', [
