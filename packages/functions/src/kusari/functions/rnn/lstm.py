@@ -4,9 +4,14 @@ import numpy
 from kusari import _core
 from kusari._core import FunctionNode
 from kusari.backends import cuda
+from kusari.functions.connection import _linear_kernels
 from kusari.functions.connection.linear import DEFER_MAX_ROWS
 from kusari.functions.rnn import _lstm_kernels as _k
 from kusari.functions.util import _ops
+
+# the bias rows and their gradient as F.linear does them (bit-identical to NumPy)
+_add_bias = _linear_kernels.add_bias
+_sum_rows = _linear_kernels.sum_rows
 
 _NAME = 'lstm'
 _ndarray = numpy.ndarray
@@ -317,7 +322,8 @@ class _LinearLSTM(FunctionNode):
     def forward(self, inputs):
         c_prev, x, Wu, bu = inputs[:4]
         gates = x @ Wu.T
-        gates += bu
+        if not _add_bias(gates, bu):
+            gates += bu
         if len(inputs) == 6:
             h, Wl = inputs[4:]
             gates += h @ Wl.T
@@ -361,7 +367,8 @@ class _LinearLSTM(FunctionNode):
                 else:
                     ret.append(gg.T @ op)
             elif i == 3:
-                ret.append(gg.sum(axis=0))
+                gb = _sum_rows(gg)
+                ret.append(gg.sum(axis=0) if gb is None else gb)
             else:
                 ret.append(gg @ inputs[5].data)
         return tuple(ret)
