@@ -272,10 +272,8 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
     Labels must have been checked with :func:`check_labels`.  Returns the sum of the
     losses (a double).
     """
-    cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i, j
-    cdef long long ti
-    cdef double s, total = 0.0
-    cdef float m = 0, inv
+    cdef Py_ssize_t R = x.shape[0], C = x.shape[1], i
+    cdef double total
     if (y.shape[0] != R or y.shape[1] != C or t.shape[0] != R or loss.shape[0] != R):
         raise ValueError('softmax_cross_entropy kernel: shape mismatch')
     if has_w and w.shape[0] != C:
@@ -284,18 +282,12 @@ def forward_rows_f32(const float[:, ::1] x, const label_t[::1] t, long long igno
         for i in range(R):
             loss[i] = 0
         return 0.0
+    if R == 0:
+        return 0.0
+    cdef const float* wp = &w[0] if has_w else NULL
     with nogil:
-        for i in range(R):
-            s = kv_softmax_row(&x[i, 0], &y[i, 0], C, &m)
-            if keep_softmax:
-                inv = <float>(1.0 / s)
-                for j in range(C):
-                    y[i, j] = y[i, j] * inv
-            ti = t[i]
-            if ti == ignore_label or ti < 0 or ti >= C:
-                loss[i] = 0
-                continue
-            total -= _nll(<double>x[i, ti] - m - log(s), w, has_w, ti, loss, i)
+        total = _rows_f32(&x[0, 0], &t[0], R, C, ignore_label, wp, keep_softmax,
+                          &y[0, 0], &loss[0])
     return total
 
 
@@ -325,11 +317,15 @@ cdef object _out_like(object out, cnp.ndarray like):
 @cython.wraparound(False)
 @cython.cdivision(True)
 cdef double _rows_f32(const float* x, const label_t* t, Py_ssize_t R, Py_ssize_t C,
-                      long long ignore_label, float* y) noexcept nogil:
-    # y[r] = softmax(x[r]); returns the sum over rows of -log_softmax(x)[r, t[r]]
+                      long long ignore_label, const float* w, bint keep_softmax,
+                      float* y, float* loss) noexcept nogil:
+    # One pass per row with the SIMD exp: y[r] = exp(x[r] - max) (the softmax with
+    # keep_softmax); the row's loss -w[t] * log_softmax(x)[r, t[r]] (w NULL: no class
+    # weights; 0 where ignored) goes into loss[r] when loss is not NULL.  Returns the
+    # sum of the losses.  Labels must have been checked.
     cdef Py_ssize_t i, j
     cdef long long ti
-    cdef double s, total = 0.0
+    cdef double s, lp, total = 0.0
     cdef float m = 0, inv
     cdef const float* xr
     cdef float* yr
@@ -337,13 +333,21 @@ cdef double _rows_f32(const float* x, const label_t* t, Py_ssize_t R, Py_ssize_t
         xr = x + i * C
         yr = y + i * C
         s = kv_softmax_row(xr, yr, C, &m)
-        inv = <float>(1.0 / s)
-        for j in range(C):
-            yr[j] = yr[j] * inv
+        if keep_softmax:
+            inv = <float>(1.0 / s)
+            for j in range(C):
+                yr[j] = yr[j] * inv
         ti = t[i]
-        if ti == ignore_label:
+        if ti == ignore_label or ti < 0 or ti >= C:
+            if loss != NULL:
+                loss[i] = 0
             continue
-        total -= <double>xr[ti] - m - log(s)
+        lp = <double>xr[ti] - m - log(s)
+        if w != NULL:
+            lp = lp * w[ti]
+        if loss != NULL:
+            loss[i] = <float>(-lp)
+        total -= lp
     return total
 
 
@@ -386,13 +390,14 @@ def forward_mean_f32(x, t, long long ignore_label, bint normalize, y=None):
         count = _count_labels(<const int*>cnp.PyArray_DATA(ta), R, C, ignore_label,
                               'softmax_cross_entropy')
         with nogil:
-            total = _rows_f32(xp, <const int*>cnp.PyArray_DATA(ta), R, C, ignore_label, yp)
+            total = _rows_f32(xp, <const int*>cnp.PyArray_DATA(ta), R, C, ignore_label,
+                              NULL, True, yp, NULL)
     else:
         count = _count_labels(<const long long*>cnp.PyArray_DATA(ta), R, C, ignore_label,
                               'softmax_cross_entropy')
         with nogil:
             total = _rows_f32(xp, <const long long*>cnp.PyArray_DATA(ta), R, C,
-                              ignore_label, yp)
+                              ignore_label, NULL, True, yp, NULL)
     cdef Py_ssize_t n = count if normalize else R
     cdef double coeff = 1.0 / (n if n > 1 else 1)
     loss = cnp.PyArray_EMPTY(0, NULL, cnp.NPY_FLOAT32, 0)

@@ -11,6 +11,7 @@ from kusari.functions.loss import _softmax_cross_entropy_kernels as _k
 from kusari.functions.util import _ops
 
 _NAME = 'softmax_cross_entropy'
+_F32 = numpy.dtype(numpy.float32)
 _WIDE = 32      # float64 from this many classes on uses NumPy's vectorized exp
 _EMPTY = {numpy.dtype(numpy.float32): numpy.empty(0, numpy.float32),
           numpy.dtype(numpy.float64): numpy.empty(0, numpy.float64)}
@@ -152,9 +153,10 @@ class SoftmaxCrossEntropy(FunctionNode):
     def forward_cpu(self, inputs):
         x, t = inputs
         self.retain_inputs((0, 1))
-        if self.class_weight is None and self.reduce == 'mean' and self.cache_score:
+        if (self.class_weight is None and self.reduce == 'mean' and self.cache_score
+                and x.dtype == _F32):
             # the common case (float32 (N, C), 1-D labels) in one kernel call; the
-            # kernel returns None for anything else
+            # kernel returns None for any other layout
             out = (_workspace.empty(x.shape, x.dtype) if x.nbytes >= _workspace.MIN_BYTES
                    else None)
             r = _k.forward_mean_f32(x, t, self.ignore_label, self.normalize, out)
