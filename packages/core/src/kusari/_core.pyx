@@ -2202,6 +2202,7 @@ cdef enum _EwOp:
     _EW_SUB = 1
     _EW_MUL = 2
     _EW_RSUB = 3    # c - x (scalar forms only)
+    _EW_NEG = 4     # -x (scalar form, no scalar)
 
 
 cdef inline int _ew_kind(object a) noexcept:
@@ -2225,46 +2226,59 @@ cdef inline object _ew_empty_like(cnp.ndarray a, int kind):
                              cnp.NPY_FLOAT32 if kind == 1 else cnp.NPY_FLOAT64, 0)
 
 
+ctypedef fused _ew_real:
+    float
+    double
+
+
+cdef inline void _ew_scalar_loop(int op, const _ew_real* x, _ew_real c, _ew_real* y,
+                                 Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    if op == _EW_MUL:
+        for i in range(n):
+            y[i] = x[i] * c
+    elif op == _EW_ADD:
+        for i in range(n):
+            y[i] = x[i] + c
+    elif op == _EW_RSUB:
+        for i in range(n):
+            y[i] = c - x[i]
+    else:
+        for i in range(n):
+            y[i] = -x[i]
+
+
+cdef inline void _ew_binary_loop(int op, const _ew_real* a, const _ew_real* b,
+                                 _ew_real* y, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    if op == _EW_ADD:
+        for i in range(n):
+            y[i] = a[i] + b[i]
+    elif op == _EW_SUB:
+        for i in range(n):
+            y[i] = a[i] - b[i]
+    else:
+        for i in range(n):
+            y[i] = a[i] * b[i]
+
+
 cdef object _ew_scalar(int op, object x, object c):
-    """``x op c`` for a scalar ``c`` already cast to x's dtype, or None."""
+    """``x op c`` for a scalar ``c`` already cast to x's dtype (ignored for _EW_NEG),
+    or None."""
     cdef int kind = _ew_kind(x)
     if kind == 0:
         return None
     cdef cnp.ndarray xa = <cnp.ndarray>x
-    cdef double cd = float(c)
-    cdef Py_ssize_t i, n = cnp.PyArray_SIZE(xa)
+    cdef double cd = 0.0 if op == _EW_NEG else float(c)
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(xa)
     out = _ew_empty_like(xa, kind)
-    cdef float* xf
-    cdef float* yf
-    cdef float cf
-    cdef double* xd
-    cdef double* yd
+    cdef void* xp = cnp.PyArray_DATA(xa)
+    cdef void* yp = cnp.PyArray_DATA(<cnp.ndarray>out)
     feclearexcept(_FE_REPORTED)
     if kind == 1:
-        xf = <float*>cnp.PyArray_DATA(xa)
-        yf = <float*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        cf = <float>cd
-        if op == _EW_MUL:
-            for i in range(n):
-                yf[i] = xf[i] * cf
-        elif op == _EW_ADD:
-            for i in range(n):
-                yf[i] = xf[i] + cf
-        else:
-            for i in range(n):
-                yf[i] = cf - xf[i]
+        _ew_scalar_loop(op, <const float*>xp, <float>cd, <float*>yp, n)
     else:
-        xd = <double*>cnp.PyArray_DATA(xa)
-        yd = <double*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        if op == _EW_MUL:
-            for i in range(n):
-                yd[i] = xd[i] * cd
-        elif op == _EW_ADD:
-            for i in range(n):
-                yd[i] = xd[i] + cd
-        else:
-            for i in range(n):
-                yd[i] = cd - xd[i]
+        _ew_scalar_loop(op, <const double*>xp, cd, <double*>yp, n)
     if fetestexcept(_FE_REPORTED):
         return None
     return out
@@ -2287,67 +2301,22 @@ cdef object _ew_binary(int op, object a, object b):
         if da[k] != db[k]:
             return None
     out = _ew_empty_like(aa, kind)
-    cdef Py_ssize_t i, n = cnp.PyArray_SIZE(aa)
-    cdef float* af
-    cdef float* bf
-    cdef float* yf
-    cdef double* ad
-    cdef double* bd
-    cdef double* yd
+    cdef Py_ssize_t n = cnp.PyArray_SIZE(aa)
+    cdef void* ap = cnp.PyArray_DATA(aa)
+    cdef void* bp = cnp.PyArray_DATA(ba)
+    cdef void* yp = cnp.PyArray_DATA(<cnp.ndarray>out)
     feclearexcept(_FE_REPORTED)
     if kind == 1:
-        af = <float*>cnp.PyArray_DATA(aa)
-        bf = <float*>cnp.PyArray_DATA(ba)
-        yf = <float*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        if op == _EW_ADD:
-            for i in range(n):
-                yf[i] = af[i] + bf[i]
-        elif op == _EW_SUB:
-            for i in range(n):
-                yf[i] = af[i] - bf[i]
-        else:
-            for i in range(n):
-                yf[i] = af[i] * bf[i]
+        _ew_binary_loop(op, <const float*>ap, <const float*>bp, <float*>yp, n)
     else:
-        ad = <double*>cnp.PyArray_DATA(aa)
-        bd = <double*>cnp.PyArray_DATA(ba)
-        yd = <double*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        if op == _EW_ADD:
-            for i in range(n):
-                yd[i] = ad[i] + bd[i]
-        elif op == _EW_SUB:
-            for i in range(n):
-                yd[i] = ad[i] - bd[i]
-        else:
-            for i in range(n):
-                yd[i] = ad[i] * bd[i]
+        _ew_binary_loop(op, <const double*>ap, <const double*>bp, <double*>yp, n)
     if fetestexcept(_FE_REPORTED):
         return None
     return out
 
 
 cdef inline object _ew_neg(object x):
-    cdef int kind = _ew_kind(x)
-    if kind == 0:
-        return None
-    cdef cnp.ndarray xa = <cnp.ndarray>x
-    cdef Py_ssize_t i, n = cnp.PyArray_SIZE(xa)
-    out = _ew_empty_like(xa, kind)
-    cdef float* xf
-    cdef float* yf
-    cdef double* xd
-    cdef double* yd
-    if kind == 1:
-        xf = <float*>cnp.PyArray_DATA(xa)
-        yf = <float*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        for i in range(n):
-            yf[i] = -xf[i]
-    else:
-        xd = <double*>cnp.PyArray_DATA(xa)
-        yd = <double*>cnp.PyArray_DATA(<cnp.ndarray>out)
-        for i in range(n):
-            yd[i] = -xd[i]
-    return out
+    return _ew_scalar(_EW_NEG, x, None)
 
 
 def _fast_elementwise(op, a, b=None):
