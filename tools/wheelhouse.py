@@ -19,7 +19,11 @@ import sys
 import sysconfig
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PACKAGES = ('core', 'functions', 'links', 'optimizers', 'serializers')
+# every folder of packages/ with a pyproject.toml is a distribution (core first)
+PACKAGES = tuple(sorted(
+    (d for d in os.listdir(os.path.join(TOP, 'packages'))
+     if os.path.isfile(os.path.join(TOP, 'packages', d, 'pyproject.toml'))),
+    key=lambda d: (d != 'core', d)))
 SKIP_DIRS = {'__pycache__', 'build', 'dist', '.pytest_cache'}
 SKIP_EXT = ('.so', '.pyd', '.c', '.cpp', '.html', '.pyc')
 

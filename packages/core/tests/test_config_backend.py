@@ -163,9 +163,9 @@ def test_importing_kusari_does_not_import_cupy():
 
 def test_missing_subpackage_names_the_distribution():
     from kusari._missing import _MissingDistributionFinder
-    with pytest.raises(ModuleNotFoundError, match='pip install kusari-functions'):
+    with pytest.raises(ModuleNotFoundError, match="pip install ./packages/functions"):
         _MissingDistributionFinder().find_spec('kusari.functions')
-    with pytest.raises(ModuleNotFoundError, match='pip install kusari-optimizers'):
+    with pytest.raises(ModuleNotFoundError, match="pip install ./packages/optimizers"):
         _MissingDistributionFinder().find_spec('kusari.optimizer_hooks')
     assert _MissingDistributionFinder().find_spec('kusari.nothing') is None
 
@@ -179,7 +179,7 @@ def test_core_alone_gives_the_hint_end_to_end(tmp_path):
     out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
                          env=env, cwd=str(tmp_path))
     assert out.returncode != 0
-    assert 'pip install kusari-links' in out.stderr
+    assert "pip install ./packages/links" in out.stderr
 
 
 # ---- old-style Function ---------------------------------------------------------------
@@ -246,3 +246,58 @@ def test_type_check_out_of_range_index_fails_like_chainer():
     with pytest.raises(type_check.InvalidType) as e:
         type_check.expect(x_type.shape[1] + 1 == 3)
     assert 'x.shape[1] + 1 == 3' in str(e.value)
+
+
+# ---- the other distributions as attributes of kusari (PEP 562) --------------------------
+
+def test_import_kusari_loads_no_other_distribution():
+    code = ('import sys, kusari; '
+            'print(sorted(m for m in sys.modules if m in kusari._missing.PROVIDERS))')
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == '[]'
+
+
+@pytest.mark.parametrize('spelling', ['kusari.functions', 'from kusari import functions',
+                                      'kusari.serializers.save_npz'])
+def test_missing_distribution_as_attribute_names_it(spelling):
+    core_src = os.path.dirname(os.path.dirname(kusari.__file__))
+    if os.path.isdir(os.path.join(core_src, 'kusari', 'functions')):
+        pytest.skip('other kusari distributions are installed beside core')
+    code = 'import kusari\n' + (spelling if spelling.startswith('from') else 'print(%s)' % spelling)
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=core_src))
+    assert out.returncode != 0
+    assert 'ModuleNotFoundError' in out.stderr
+    dist = 'serializers' if 'serializers' in spelling else 'functions'
+    assert "distribution 'kusari-%s'" % dist in out.stderr
+    assert 'pip install ./packages/%s' % dist in out.stderr
+
+
+def test_unknown_attribute_is_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'no_such_name'"):
+        kusari.no_such_name
+    assert 'functions' in dir(kusari)
+
+
+def test_debug_mode_context_manager():
+    assert not kusari.is_debug()
+    with kusari.DebugMode(True):
+        assert kusari.is_debug()
+        with kusari.DebugMode(False):
+            assert not kusari.is_debug()
+        assert kusari.is_debug()
+    assert not kusari.is_debug()
+    with pytest.raises(TypeError, match='DebugMode'):
+        kusari.DebugMode(1)
+
+
+def test_initializer_and_runtime_info():
+    import io
+    assert kusari.Initializer is kusari.initializer.Initializer
+    buf = io.StringIO()
+    kusari.print_runtime_info(buf)
+    text = buf.getvalue()
+    assert 'kusari: %s' % kusari.__version__ in text
+    assert 'NumPy: %s' % np.__version__ in text
+    assert 'CuPy:' in text

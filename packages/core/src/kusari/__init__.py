@@ -12,7 +12,14 @@ distribution              adds
 ``kusari-links``          ``kusari.links`` (``import kusari.links as L``)
 ``kusari-optimizers``     ``kusari.optimizers``, ``kusari.optimizer_hooks``
 ``kusari-serializers``    ``kusari.serializers``
+``kusari-training``       ``kusari.dataset``, ``kusari.datasets``,
+                          ``kusari.iterators``, ``kusari.training``
 ========================  ==============================================
+
+As in Chainer, ``import kusari`` is enough to reach them: ``kusari.functions``,
+``kusari.optimizers`` and the others are loaded on first attribute access (so that
+``import kusari`` stays fast and kusari-core imports none of them), and one whose
+distribution is not installed raises a ``ModuleNotFoundError`` naming it.
 """
 # The package's __path__ is extensible so that the other distributions, installed
 # normally or in editable mode from their own source trees, add sub-packages to it.
@@ -47,6 +54,7 @@ from kusari import backend  # noqa: E402,F401
 from kusari import backends  # noqa: E402,F401
 from kusari.backend import get_device, get_array_module  # noqa: E402,F401
 from kusari import initializer  # noqa: E402,F401
+from kusari.initializer import Initializer  # noqa: E402,F401
 from kusari import initializers  # noqa: E402,F401
 from kusari import link  # noqa: E402,F401
 from kusari.link import Link, Chain, ChainList  # noqa: E402,F401
@@ -94,3 +102,79 @@ def get_dtype(dtype=None):
     if dtype is None:
         dtype = config.dtype
     return numpy.dtype(dtype)
+
+
+class DebugMode:
+    """Context manager that turns debug mode on or off in its block (Chainer's ``DebugMode``).
+
+    >>> import kusari
+    >>> with kusari.DebugMode(True):
+    ...     kusari.is_debug()
+    True
+    >>> kusari.is_debug()
+    False
+    """
+
+    def __init__(self, debug):
+        if not isinstance(debug, bool):
+            raise TypeError("DebugMode: debug must be a bool, not %s" % type(debug).__name__)
+        self._using = using_config("debug", debug)
+
+    def __enter__(self):
+        self._using.__enter__()
+
+    def __exit__(self, *args):
+        self._using.__exit__(*args)
+
+
+def print_runtime_info(out=None):
+    """Print the versions that matter when reporting a problem (Chainer's ``print_runtime_info``).
+
+    Writes the platform, kusari and its installed distributions, NumPy, CuPy (or that it
+    is not available) and the BLAS NumPy uses, to ``out`` (default ``sys.stdout``).
+    """
+    import platform
+    import sys
+    from importlib import metadata
+
+    import numpy
+
+    if out is None:
+        out = sys.stdout
+    out.write("Platform: %s\n" % platform.platform())
+    out.write("Python: %s\n" % platform.python_version())
+    out.write("kusari: %s\n" % __version__)
+    for dist in sorted(set(_missing.PROVIDERS.values())):
+        try:
+            version = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            continue
+        out.write("  %s: %s\n" % (dist, version))
+    out.write("NumPy: %s\n" % numpy.__version__)
+    try:
+        import cupy
+    except Exception:  # any failure means "not usable here", which is what we report
+        out.write("CuPy: Not Available\n")
+    else:
+        out.write("CuPy:\n")
+        out.write("  Version: %s\n" % cupy.__version__)
+        try:
+            out.write("  CUDA runtime: %s\n" % cupy.cuda.runtime.runtimeGetVersion())
+            out.write("  Devices: %d\n" % cupy.cuda.runtime.getDeviceCount())
+        except Exception as e:
+            out.write("  CUDA: not usable (%s)\n" % e)
+    out.flush()
+
+
+def __getattr__(name):
+    # PEP 562: the other distributions' sub-packages load on first access.
+    fullname = "kusari." + name
+    if fullname in _missing.PROVIDERS:
+        import importlib
+
+        return importlib.import_module(fullname)
+    raise AttributeError("module 'kusari' has no attribute %r" % name)
+
+
+def __dir__():
+    return sorted(set(globals()) | {n.split(".", 1)[1] for n in _missing.PROVIDERS})

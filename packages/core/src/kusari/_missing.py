@@ -1,7 +1,11 @@
-"""A clear ImportError for a kusari sub-package whose distribution is not installed.
+"""Sub-packages that other kusari distributions provide, and a clear error when one is absent.
 
-The finder sits at the end of ``sys.meta_path``: it is asked only after every real
-finder has failed, so it never shadows an installed sub-package.
+``PROVIDERS`` maps each such sub-package to its distribution.  ``kusari.__getattr__``
+loads them on first attribute access (``kusari.functions``), and the finder below turns
+the import of one whose distribution is not installed into a ``ModuleNotFoundError``
+that names the distribution and how to install it.  The finder sits at the end of
+``sys.meta_path``: it is asked only after every real finder has failed, so it never
+shadows an installed sub-package.
 """
 import importlib.abc
 import sys
@@ -10,22 +14,45 @@ import sys
 PROVIDERS = {
     "kusari.functions": "kusari-functions",
     "kusari.links": "kusari-links",
+    "kusari.link_hooks": "kusari-links",
     "kusari.optimizers": "kusari-optimizers",
     "kusari.optimizer_hooks": "kusari-optimizers",
     "kusari.serializers": "kusari-serializers",
+    "kusari.dataset": "kusari-training",
+    "kusari.datasets": "kusari-training",
+    "kusari.iterators": "kusari-training",
+    "kusari.training": "kusari-training",
+    "kusari.distributions": "kusari-distributions",
+    "kusari.distributed": "kusari-distributed",
+    "kusari.onnx": "kusari-onnx",
 }
+
+
+def install_hint(dist):
+    """How to install ``dist`` (e.g. ``'kusari-functions'``), as one sentence."""
+    folder = dist[len("kusari-"):]
+    return (
+        f"Install it from a kusari source tree with: pip install ./packages/{folder} "
+        f"(or from a wheelhouse built by 'nox -s build': pip install --find-links "
+        f"WHEELHOUSE {dist})"
+    )
+
+
+def missing_error(fullname):
+    """The ``ModuleNotFoundError`` for sub-package ``fullname`` whose distribution is absent."""
+    dist = PROVIDERS[fullname]
+    return ModuleNotFoundError(
+        f"No module named {fullname!r}: it is provided by the distribution {dist!r}, "
+        f"which is not installed. {install_hint(dist)}.",
+        name=fullname,
+    )
 
 
 class _MissingDistributionFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        dist = PROVIDERS.get(fullname)
-        if dist is None:
-            return None
-        raise ModuleNotFoundError(
-            f"No module named {fullname!r}: it is provided by the distribution "
-            f"{dist!r}, which is not installed. Install it with: pip install {dist}",
-            name=fullname,
-        )
+        if fullname in PROVIDERS:
+            raise missing_error(fullname)
+        return None
 
 
 if not any(isinstance(f, _MissingDistributionFinder) for f in sys.meta_path):
