@@ -299,5 +299,5 @@ def test_initializer_and_runtime_info():
     kusari.print_runtime_info(buf)
     text = buf.getvalue()
     assert 'kusari: %s' % kusari.__version__ in text
-    assert 'NumPy: %s' % np.__version__ in text
+    assert 'NumPy: %s' % numpy.__version__ in text
     assert 'CuPy:' in text
