@@ -927,7 +927,10 @@ cdef class Variable:
                 warnings.warn(
                     'kusari.Variable.backward: treating a variable of one element but '
                     'shape %s as a scalar; use a 0-dimensional loss'
-                    % (self._data.shape,), DeprecationWarning, stacklevel=2)
+                    % (self._data.shape,), DeprecationWarning,
+                    # a Cython method has no Python frame of its own: level 1 is the
+                    # caller's line (so Python shows it by default when that is __main__)
+                    stacklevel=1)
             g = _xp_of(self._data).ones_like(self._data)
             if loss_scale is not None:
                 g *= loss_scale
@@ -2382,6 +2385,7 @@ cdef class Absolute(FunctionNode):
         return '|_|'
 
     cpdef tuple forward(self, tuple inputs):
+        _check_float('|_|', inputs[0])
         self.retain_inputs((0,))
         return (abs(inputs[0]),)
 
@@ -2537,6 +2541,8 @@ cdef class Mul(FunctionNode):
         y = _ew_binary(_EW_MUL, a, b)
         if y is not None:
             return (y,)
+        # the fast path takes only float32/float64; Chainer's Mul rejects non-float input
+        _check_float('_ * _', a)
         y = a * b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)

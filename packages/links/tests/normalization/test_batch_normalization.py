@@ -13,6 +13,11 @@ import _links_testing as lt
 FIXTURES = os.environ.get('KUSARI_CHAINER_FIXTURES') or os.path.join(
     os.path.dirname(os.path.abspath(__file__)), *(['..'] * 5), 'shared', 'fixtures',
     'chainer')  # ../shared beside the checkout
+# acceptance data made by real Chainer 7.8.1; a plain clone has none (the interop tox
+# environment, tests/interop, checks the same against Chainer itself)
+needs_fixtures = pytest.mark.skipif(
+    not os.path.exists(os.path.join(FIXTURES, 'mlp.npz')),
+    reason='Chainer fixtures (../shared/fixtures/chainer) not present')
 
 
 def _bn_ref(x, gamma, beta, mean, var, eps, axes):
@@ -42,6 +47,7 @@ def test_params_persistents_defaults():
         L.BatchNormalization()
 
 
+@needs_fixtures
 def test_fixture_keys_match_chainer():
     """The keys/shapes Chainer saved for l1=Linear(4,5), bn=BN(5), l2=Linear(5,3)."""
     data = numpy.load(os.path.join(FIXTURES, 'mlp.npz'))
@@ -55,6 +61,7 @@ def test_fixture_keys_match_chainer():
         assert numpy.asarray(saved[key]).dtype.kind == data[key].dtype.kind, key
 
 
+@needs_fixtures
 def test_fixture_loads_and_predicts_like_chainer():
     lt.require_F('linear', 'relu', 'fixed_batch_normalization')
     data = dict(numpy.load(os.path.join(FIXTURES, 'mlp.npz')))
