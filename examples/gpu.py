@@ -47,7 +47,7 @@ class MLP(ch.Chain):
 def gpu_unavailable_reason():
     """Why no CUDA device can be used (a sentence), or ``None`` when one can."""
     if cuda.cupy is None:
-        return 'CuPy is not installed (pip install kusari-core[cuda12])'
+        return 'CuPy is not installed (pip install cupy-cuda12x)'
     if not cuda.available:
         return 'CuPy is installed but no CUDA device is available'
     return None

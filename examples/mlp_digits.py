@@ -49,9 +49,15 @@ def load_data(test_size, seed):
 
 
 class ProgressBar:
-    """A plain-text progress bar redrawn in place with ``\\r``: ``[#####-----] 21/42``."""
+    """A plain-text progress bar redrawn in place with ``\\r``: ``[#####-----] 21/42``.
+
+    Drawn only on a terminal: into a file or a CI log, ``\\r`` redraws would pile up,
+    so there the epoch lines alone are printed.
+    """
 
     def __init__(self, total, width=30, stream=sys.stdout, enabled=True):
+        isatty = getattr(stream, 'isatty', None)
+        enabled = enabled and isatty is not None and isatty()
         self.total, self.width, self.stream, self.enabled = total, width, stream, enabled
 
     def update(self, done, text=''):
@@ -89,7 +95,7 @@ def main(argv=None):
     p.add_argument('--lr', type=float, default=1e-3, help="Adam's alpha")
     p.add_argument('--test-size', type=float, default=0.25, help='fraction held out for testing')
     p.add_argument('--seed', type=int, default=0, help='random seed (split, init, shuffling)')
-    p.add_argument('--no-progress', action='store_true', help='do not draw the progress bar')
+    p.add_argument('--no-progress', action='store_true', help='do not draw the progress bar (it is drawn only on a terminal)')
     args = p.parse_args(argv)
 
     np.random.seed(args.seed)                  # the initializers draw from numpy.random

@@ -52,3 +52,9 @@ def run_example(tmp_path):
     return _run
 
 
+
+
+@pytest.fixture
+def example_env():
+    """The environment ``run_example`` gives a child (for tests that start it themselves)."""
+    return child_env()

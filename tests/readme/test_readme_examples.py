@@ -29,3 +29,21 @@ def test_readme_python_blocks_run(readme, tmp_path, monkeypatch):
             exec(compile(code, '%s[block %d]' % (readme, i), 'exec'), namespace)
         except ImportError as e:
             pytest.skip('%s needs %s' % (readme, e))
+
+
+def test_readme_demo_learns(tmp_path, monkeypatch, capsys):
+    """The first thing a reader runs shows learning: accuracy from chance to near 1."""
+    text = open(os.path.join(TOP, 'README.md'), encoding='utf-8').read()
+    code = BLOCK.findall(text)[0]
+    monkeypatch.chdir(tmp_path)
+    namespace = {'__name__': '__readme__'}
+    try:
+        exec(compile(code, 'README.md[block 0]', 'exec'), namespace)
+    except ImportError as e:
+        pytest.skip('README.md needs %s' % e)
+    lines = re.findall(r'^step (\d+): loss ([\d.]+), accuracy ([\d.]+)$',
+                       capsys.readouterr().out, re.M)
+    assert [int(s) for s, _, _ in lines] == [1, 100, 300]
+    first, last = lines[0], lines[-1]
+    assert float(last[1]) < 0.25 * float(first[1])
+    assert float(last[2]) >= 0.95

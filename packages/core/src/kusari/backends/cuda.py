@@ -69,8 +69,8 @@ def require_cupy(who='kusari'):
     if cp is None:
         raise RuntimeError(
             '%s needs CuPy, which is not installed (or failed to import). Install it '
-            "with: pip install 'kusari-core[cuda12]'  (or cupy-cuda12x / cupy-cuda13x)"
-            % who)
+            'with: pip install cupy-cuda12x  (cupy-cuda13x for CUDA 13; the extra '
+            "'kusari-core[cuda12]' pulls in the same)" % who)
     return cp
 
 

@@ -24,7 +24,8 @@ def _h5py(who):
     except ImportError as e:
         raise RuntimeError(
             '{}: h5py is not installed; install it to use the HDF5 serializers:\n'
-            '  $ pip install kusari-serializers[hdf5]'.format(who)) from e
+            '  $ pip install h5py   (the extra kusari-serializers[hdf5] pulls it in)'
+            .format(who)) from e
     return h5py
 
 
