@@ -95,7 +95,7 @@ def main(argv=None):
     p.add_argument('--lr', type=float, default=1e-3, help="Adam's alpha")
     p.add_argument('--test-size', type=float, default=0.25, help='fraction held out for testing')
     p.add_argument('--seed', type=int, default=0, help='random seed (split, init, shuffling)')
-    p.add_argument('--no-progress', action='store_true', help='do not draw the progress bar (it is drawn only on a terminal)')
+    p.add_argument('--no-progress', action='store_true', help='no progress bar (drawn only on a terminal)')
     args = p.parse_args(argv)
 
     np.random.seed(args.seed)                  # the initializers draw from numpy.random
