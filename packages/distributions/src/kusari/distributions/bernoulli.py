@@ -24,8 +24,10 @@ class BernoulliLogProb(function_node.FunctionNode):
         logit, x = inputs
         self.retain_inputs((0, 1))
         xp = backend.get_array_module(logit, x)
-        # softplus(l) = log(1 + exp(l)) = logaddexp(0, l): no overflow for large |l|
-        y = x * logit - xp.logaddexp(logit.dtype.type(0), logit)
+        # softplus(l) = log(1 + exp(l)) = logaddexp(0, l): no overflow for large |l|;
+        # an infinite logit gives NaN here, replaced below
+        with numpy.errstate(invalid='ignore'):
+            y = x * logit - xp.logaddexp(logit.dtype.type(0), logit)
         isinf = xp.isinf(logit)
         self._logit_isinf = isinf
         if isinf.any():
