@@ -183,3 +183,26 @@ def test_modified_xlogx():
     v = kusari.Variable(numpy.zeros(3))
     with pytest.warns(RuntimeWarning, match='zero input'):
         kusari.functions.sum(_util.modified_xlogx(v)).backward()
+
+
+def test_laplace_standard_cdf_icdf():
+    from kusari.distributions import laplace
+    from scipy import stats
+    rng = numpy.random.RandomState(0)
+    x = rng.normal(size=(2, 3)) * 3
+    numpy.testing.assert_allclose(laplace._laplace_cdf(x).array, stats.laplace.cdf(x),
+                                  rtol=1e-12)
+    q = rng.uniform(0.02, 0.98, (2, 3))
+    numpy.testing.assert_allclose(laplace._laplace_icdf(q).array, stats.laplace.ppf(q),
+                                  rtol=1e-12)
+    gradient_check.check_backward(laplace._laplace_cdf, x, rng.normal(size=(2, 3)),
+                                  **OPTS)
+    gradient_check.check_backward(laplace._laplace_icdf, q, rng.normal(size=(2, 3)),
+                                  **OPTS)
+
+
+def test_chainer_utils_module():
+    from kusari.distributions import utils
+    assert utils._modified_xlogx is utils.modified_xlogx
+    numpy.testing.assert_allclose(utils._modified_xlogx(numpy.array([0., 2.])).array,
+                                  [0., 2 * numpy.log(2.)])

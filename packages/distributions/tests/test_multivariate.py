@@ -165,13 +165,17 @@ def test_triangular_inv(lower, d):
     y = mvn._triangular_inv(x, lower=lower).array
     numpy.testing.assert_allclose(y, numpy.linalg.inv(x) if d else x, atol=1e-12)
     if d:
-        mask = numpy.tril(numpy.ones((d, d))) if lower else numpy.triu(
-            numpy.ones((d, d)))
-        # perturb the triangle only (the other entries are not parameters)
-        def f(v):
-            return mvn._triangular_inv(v * mask, lower=lower)
-        gradient_check.check_backward(f, x, rng.normal(size=(d, d)), dtype=numpy.float64,
-                                      atol=1e-6, rtol=1e-5)
+        # only the triangle is read: perturbing the other entries changes nothing
+        other = numpy.triu(numpy.ones((d, d)), 1) if lower else numpy.tril(
+            numpy.ones((d, d)), -1)
+        numpy.testing.assert_array_equal(
+            mvn._triangular_inv(x + 5 * other, lower=lower).array, y)
+        gradient_check.check_backward(
+            lambda v: mvn._triangular_inv(v, lower=lower), x, rng.normal(size=(d, d)),
+            dtype=numpy.float64, atol=1e-6, rtol=1e-5)
+        gradient_check.check_double_backward(
+            lambda v: mvn._triangular_inv(v, lower=lower), x, rng.normal(size=(d, d)),
+            rng.normal(size=(d, d)), dtype=numpy.float64, atol=1e-5, rtol=1e-4)
 
 
 @pytest.mark.parametrize('inner_shape,ndims', [

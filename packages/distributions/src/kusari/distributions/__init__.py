@@ -41,6 +41,7 @@ from kusari.distributions.one_hot_categorical import OneHotCategorical  # noqa: 
 from kusari.distributions.pareto import Pareto  # noqa: F401
 from kusari.distributions.poisson import Poisson  # noqa: F401
 from kusari.distributions.uniform import Uniform  # noqa: F401
+from kusari.distributions import utils  # noqa: F401  (Chainer's distributions.utils)
 
 __version__ = '0.1.0'
 

@@ -3,8 +3,51 @@ import math
 
 import kusari
 import kusari.functions as F
+from kusari import backend
+from kusari import function_node
 from kusari.distributions import _util
 from kusari.distributions import distribution
+
+
+class LaplaceCDF(function_node.FunctionNode):
+    """The standard Laplace CDF, ``1/2 - sign(x) expm1(-|x|) / 2`` (accurate in both tails)."""
+
+    def forward(self, inputs):
+        x, = inputs
+        xp = backend.get_array_module(x)
+        y = 0.5 - 0.5 * xp.sign(x) * xp.expm1(-abs(x))
+        self.retain_outputs((0,))
+        return xp.asarray(y, dtype=x.dtype),
+
+    def backward(self, indexes, grad_outputs):
+        # the density: exp(-|x|) / 2 = 1/2 - |cdf - 1/2|
+        y, = self.get_retained_outputs()
+        gy, = grad_outputs
+        return (0.5 - abs(y - 0.5)) * gy,
+
+
+class LaplaceICDF(function_node.FunctionNode):
+    """The standard Laplace quantile function, ``-sign(h) log1p(-|h|)``, ``h = 2x - 1``."""
+
+    def forward(self, inputs):
+        x, = inputs
+        self.retain_inputs((0,))
+        xp = backend.get_array_module(x)
+        h = 1 - 2 * x
+        return xp.asarray(xp.sign(h) * xp.log1p(-abs(h)), dtype=x.dtype),
+
+    def backward(self, indexes, grad_outputs):
+        x, = self.get_retained_inputs()
+        gy, = grad_outputs
+        return gy / (0.5 - abs(x - 0.5)),
+
+
+def _laplace_cdf(x):
+    return LaplaceCDF().apply((x,))[0]
+
+
+def _laplace_icdf(x):
+    return LaplaceICDF().apply((x,))[0]
 
 
 class Laplace(distribution.Distribution):
@@ -57,17 +100,14 @@ class Laplace(distribution.Distribution):
         return (_util.as_input(x, self.loc.dtype) - self.loc) / self.scale
 
     def cdf(self, x):
-        # 1/2 - sign(z) expm1(-|z|) / 2: accurate in both tails
-        z = self._z(x)
-        return 0.5 - 0.5 * F.sign(z) * F.expm1(-abs(z))
+        return _laplace_cdf(self._z(x))
 
     def survival_function(self, x):
-        z = self._z(x)
-        return 0.5 + 0.5 * F.sign(z) * F.expm1(-abs(z))
+        # by symmetry, P(X > x) = cdf(-z)
+        return _laplace_cdf(-self._z(x))
 
     def icdf(self, x):
-        h = 1 - 2 * kusari.as_variable(_util.as_input(x, self.loc.dtype))
-        return self.loc + self.scale * (F.sign(h) * F.log1p(-abs(h)))
+        return self.loc + self.scale * _laplace_icdf(_util.as_input(x, self.loc.dtype))
 
     def log_prob(self, x):
         x = _util.as_input(x, self.loc.dtype)

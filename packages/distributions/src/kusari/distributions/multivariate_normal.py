@@ -15,9 +15,9 @@ LOGPROBC = -0.5 * math.log(2 * math.pi)
 class TriangularInv(function_node.FunctionNode):
     """Inverse of (a batch of) triangular matrices, ``(..., d, d)``.
 
-    The inverse of a triangular matrix is triangular: the forward inverts with
-    LAPACK and keeps the triangle; the gradient ``-X^-T gY X^-T`` is restricted to
-    the triangle, since only it is a parameter.
+    Only the ``lower`` (or upper) triangle of the input is read, as by a triangular
+    solve; the inverse of a triangular matrix is triangular.  The gradient
+    ``-X^-T gY X^-T`` is restricted to that triangle.
     """
 
     def __init__(self, lower=True):
@@ -37,8 +37,8 @@ class TriangularInv(function_node.FunctionNode):
         if x.shape[-1] == 0:
             y = x.copy()
         else:
-            y = xp.linalg.inv(x)
-            y = xp.tril(y) if self._lower else xp.triu(y)
+            tri = xp.tril if self._lower else xp.triu
+            y = tri(xp.linalg.inv(tri(x)))
         self.retain_outputs((0,))
         return xp.asarray(y, dtype=x.dtype),
 
