@@ -178,6 +178,12 @@ def test_triangular_inv(lower, d):
             rng.normal(size=(d, d)), dtype=numpy.float64, atol=1e-5, rtol=1e-4)
 
 
+def test_triangular_inv_bad_input():
+    from kusari.distributions import multivariate_normal as mvn
+    with pytest.raises(TypeError, match=r'triangular_inv.*shape \(2, 3\)'):
+        mvn._triangular_inv(numpy.zeros((2, 3)))
+
+
 @pytest.mark.parametrize('inner_shape,ndims', [
     ((4, 5), 1), ((4, 5), 2), ((4, 5), 0), ((4, 5), None), ((5,), 1), ((), None)])
 def test_independent_normal(inner_shape, ndims):

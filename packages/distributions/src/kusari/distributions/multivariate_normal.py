@@ -24,32 +24,28 @@ class TriangularInv(function_node.FunctionNode):
         super().__init__()
         self._lower = lower
 
-    def check_type_forward(self, in_types):
-        x = in_types[0]
-        if x.dtype.kind != 'f' or x.ndim < 2 or x.shape[-1] != x.shape[-2]:
-            raise kusari.utils.type_check.InvalidType(
-                'a floating point (..., d, d) array', '{} {}'.format(x.dtype, x.shape),
-                'triangular_inv: expected a batch of square matrices')
-
     def forward(self, inputs):
         x, = inputs
         xp = backend.get_array_module(x)
         if x.shape[-1] == 0:
             y = x.copy()
         else:
-            tri = xp.tril if self._lower else xp.triu
-            y = tri(xp.linalg.inv(tri(x)))
+            mask = self._mask(xp, x.shape[-1])
+            zero = x.dtype.type(0)
+            y = xp.where(mask, xp.linalg.inv(xp.where(mask, x, zero)), zero)
         self.retain_outputs((0,))
         return xp.asarray(y, dtype=x.dtype),
+
+    def _mask(self, xp, d):
+        # the lower (or upper) triangle, diagonal included; broadcasts over batches
+        mask = xp.tri(d, dtype=bool)
+        return mask if self._lower else mask.T
 
     def backward(self, indexes, grad_outputs):
         gy, = grad_outputs
         invx, = self.get_retained_outputs()
         xp = backend.get_array_module(invx.array)
-        d = invx.shape[-1]
-        mask = xp.tril(xp.ones((d, d), dtype=bool))
-        if not self._lower:
-            mask = mask.T
+        mask = self._mask(xp, invx.shape[-1])
         invxT = F.swapaxes(invx, -1, -2)
         gx = -F.matmul(F.matmul(invxT, gy), invxT)
         return _util.where(xp.broadcast_to(mask, gx.shape), gx,
@@ -57,6 +53,13 @@ class TriangularInv(function_node.FunctionNode):
 
 
 def _triangular_inv(x, lower=True):
+    a = _util.array_of(x)
+    if a.dtype.kind != 'f' or a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise kusari.utils.type_check.InvalidType(
+            'x: a floating point (..., d, d) array (square matrices)',
+            'dtype {}, shape {}'.format(a.dtype, a.shape),
+            'triangular_inv: expected x: a floating point (..., d, d) array (square '
+            'matrices), but got dtype {}, shape {}'.format(a.dtype, a.shape))
     return TriangularInv(lower).apply((x,))[0]
 
 
