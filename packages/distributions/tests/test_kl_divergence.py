@@ -19,8 +19,9 @@ def _kl_quad(p, q):
     lo, hi = p.support()
 
     def integrand(x):
-        lp = p.logpdf(x)
-        return numpy.exp(lp) * (lp - q.logpdf(x)) if numpy.isfinite(lp) else 0.
+        with numpy.errstate(over='ignore'):   # scipy's gumbel_r far in the left tail
+            lp = p.logpdf(x)
+            return numpy.exp(lp) * (lp - q.logpdf(x)) if numpy.isfinite(lp) else 0.
     # split at the median so quad sees the bulk of the mass on both sides
     m = p.median()
     return (integrate.quad(integrand, lo, m, limit=200, epsabs=1e-13)[0]
