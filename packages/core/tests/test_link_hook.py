@@ -138,16 +138,19 @@ def test_hooks_are_per_thread():
     assert seen == [1]   # only 'added': the other thread's call was not hooked
 
 
-def test_no_hook_flag_returns_to_fast_path():
+def test_hook_count_and_fast_path_flag():
+    # hooks added to links elsewhere in the session (never deleted) may still count
     from kusari import link
-    assert link._link_hooks_active is False
+    n0 = link_hook._n_hooks
+    assert link._link_hooks_active is (n0 > 0)
     model = Model()
     model.add_hook(Recorder())
-    assert link._link_hooks_active is True
+    assert link_hook._n_hooks == n0 + 1 and link._link_hooks_active is True
     model.delete_hook('Recorder')
+    assert link_hook._n_hooks == n0
     with Recorder():
-        assert link._link_hooks_active is True
-    assert link._link_hooks_active is False
+        assert link_hook._n_hooks == n0 + 1 and link._link_hooks_active is True
+    assert link_hook._n_hooks == n0 and link._link_hooks_active is (n0 > 0)
 
 
 def test_base_hook_does_nothing():

@@ -2,7 +2,6 @@
 import numpy
 import pytest
 
-import kusari
 import kusari.distributions as D
 import _dist_cases as cases
 

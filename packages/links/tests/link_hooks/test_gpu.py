@@ -2,7 +2,6 @@
 import numpy
 import pytest
 
-import kusari
 import kusari.links as L
 from kusari.link_hooks import SpectralNormalization
 from kusari.link_hooks import TimerHook

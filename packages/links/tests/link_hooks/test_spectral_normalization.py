@@ -3,7 +3,6 @@ import numpy
 import pytest
 
 import kusari
-import kusari.functions as F
 import kusari.links as L
 from kusari import gradient_check
 from kusari import serializer
