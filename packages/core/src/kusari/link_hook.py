@@ -158,14 +158,14 @@ def call_with_hooks(link, local_hooks, forward, args, kwargs):
     if local_hooks:
         hooks = collections.OrderedDict(hooks)
         hooks.update(local_hooks)
+    elif not hooks:
+        return forward(*args, **kwargs)   # hooks exist, but none for this call
     hooks = list(hooks.values())
-    if hooks:
-        pre = _ForwardPreprocessCallbackArgs(link, 'forward', args, kwargs)
-        for hook in hooks:
-            hook.forward_preprocess(pre)
+    pre = _ForwardPreprocessCallbackArgs(link, 'forward', args, kwargs)
+    for hook in hooks:
+        hook.forward_preprocess(pre)
     out = forward(*args, **kwargs)
-    if hooks:
-        post = _ForwardPostprocessCallbackArgs(link, 'forward', args, kwargs, out)
-        for hook in hooks:
-            hook.forward_postprocess(post)
+    post = _ForwardPostprocessCallbackArgs(link, 'forward', args, kwargs, out)
+    for hook in hooks:
+        hook.forward_postprocess(post)
     return out
