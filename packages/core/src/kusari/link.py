@@ -9,6 +9,7 @@ Parameters and child links are registered by assigning them to attributes inside
 ``with self.init_scope():``.  Registered objects take part in :meth:`Link.params`,
 :meth:`Link.namedparams`, copying, device transfer and serialization.
 """
+import collections
 import collections.abc
 import contextlib
 import copy
@@ -21,6 +22,7 @@ import kusari
 from kusari import _core
 from kusari import backend
 from kusari import initializers
+from kusari import link_hook as _link_hook
 from kusari.initializers import _util as _array_util
 
 _Variable = _core.Variable
@@ -194,6 +196,10 @@ class _NameSet(set):
 
 _mixin_call = {}
 
+# True while some LinkHook is registered (globally or to a link); kusari.link_hook
+# keeps it up to date.
+_link_hooks_active = False
+
 
 def _collect_child_params(child, out, include_uninit):
     # A child whose class overrides params() (a user's link) is asked through it, so
@@ -257,6 +263,7 @@ class Link:
     """
 
     _init_done = False
+    _local_link_hooks = None    # OrderedDict name -> LinkHook, created on first use
 
     def __init__(self, **params):
         self._device = backend.CpuDevice()
@@ -757,6 +764,58 @@ class Link:
                 return True
         return False
 
+    # -- link hooks -------------------------------------------------------------------
+
+    @property
+    def local_link_hooks(self):
+        """Ordered dictionary ``name -> hook`` of the link hooks registered to this link.
+
+        Unlike the hooks registered with ``with hook:`` (for every link of the thread),
+        these apply to this link only.  Use :meth:`add_hook` and :meth:`delete_hook`.
+        """
+        if self._local_link_hooks is None:
+            self._local_link_hooks = collections.OrderedDict()
+        return self._local_link_hooks
+
+    @property
+    def _n_local_link_hooks(self):
+        return 0 if self._local_link_hooks is None else len(self._local_link_hooks)
+
+    def add_hook(self, hook, name=None):
+        """Register a :class:`~kusari.LinkHook` to this link; returns ``self``.
+
+        Args:
+            hook (~kusari.LinkHook): the hook.
+            name (str): its name among this link's hooks (default ``hook.name``).
+
+        Raises:
+            TypeError: ``hook`` is not a LinkHook.
+            KeyError: a hook of that name is already registered to this link.
+        """
+        if not isinstance(hook, _link_hook.LinkHook):
+            raise TypeError('{}.add_hook: the hook must be a kusari.LinkHook, but got '
+                            '{}'.format(type(self).__name__, type(hook).__name__))
+        if name is None:
+            name = hook.name
+        hooks = self.local_link_hooks
+        if name in hooks:
+            raise KeyError('{}.add_hook: hook {} already exists'.format(
+                type(self).__name__, name))
+        hooks[name] = hook
+        _link_hook._count(1)
+        hook.added(self)
+        return self
+
+    def delete_hook(self, name):
+        """Unregister the link hook ``name`` from this link (``KeyError`` if absent)."""
+        hooks = self._local_link_hooks
+        if not hooks or name not in hooks:
+            raise KeyError('{}.delete_hook: hook {} does not exist'.format(
+                type(self).__name__, name))
+        hook = hooks.pop(name)
+        _link_hook._count(-1)
+        hook.deleted(self)
+
     def count_params(self):
         """Return the total number of scalar parameter values in the hierarchy.
 
@@ -818,13 +877,17 @@ class Link:
             # this runs on every call of every link.
             mixin = _mixin_call[cls] = getattr(super(), '__call__', None) is not None
         if mixin:
-            return super().__call__(*args, **kwargs)
-        try:
-            forward = self.forward
-        except AttributeError:
-            raise AttributeError(
-                '{0} is not callable: define {0}.forward(self, ...) to '
-                'implement the forward computation'.format(cls.__name__)) from None
+            forward = super().__call__
+        else:
+            try:
+                forward = self.forward
+            except AttributeError:
+                raise AttributeError(
+                    '{0} is not callable: define {0}.forward(self, ...) to '
+                    'implement the forward computation'.format(cls.__name__)) from None
+        if _link_hooks_active:   # False while no link hook is registered anywhere
+            return _link_hook.call_with_hooks(
+                self, self._local_link_hooks, forward, args, kwargs)
         return forward(*args, **kwargs)
 
 
