@@ -79,6 +79,8 @@ from kusari.reporter import (  # noqa: E402,F401
 from kusari import function_hook  # noqa: E402,F401
 from kusari.function_hook import FunctionHook  # noqa: E402,F401
 from kusari import function_hooks  # noqa: E402,F401
+from kusari import link_hook  # noqa: E402,F401
+from kusari.link_hook import LinkHook  # noqa: E402,F401
 from kusari import gradient_check  # noqa: E402,F401
 from kusari import testing  # noqa: E402,F401
 from kusari import computational_graph  # noqa: E402,F401
@@ -166,15 +168,29 @@ def print_runtime_info(out=None):
     out.flush()
 
 
+#: top-level names (as Chainer has them) that live in another distribution's module
+_LAZY_NAMES = {
+    "Distribution": "kusari.distributions",
+    "kl_divergence": "kusari.distributions",
+    "register_kl": "kusari.distributions",
+    "cross_entropy": "kusari.distributions",
+}
+
+
 def __getattr__(name):
-    # PEP 562: the other distributions' sub-packages load on first access.
+    # PEP 562: the other distributions' sub-packages (and the few top-level names
+    # that live in them) load on first access.
+    import importlib
+
     fullname = "kusari." + name
     if fullname in _missing.PROVIDERS:
-        import importlib
-
         return importlib.import_module(fullname)
+    module = _LAZY_NAMES.get(name)
+    if module is not None:
+        return getattr(importlib.import_module(module), name)
     raise AttributeError("module 'kusari' has no attribute %r" % name)
 
 
 def __dir__():
-    return sorted(set(globals()) | {n.split(".", 1)[1] for n in _missing.PROVIDERS})
+    return sorted(set(globals()) | set(_LAZY_NAMES)
+                  | {n.split(".", 1)[1] for n in _missing.PROVIDERS})
