@@ -8,6 +8,7 @@ that names the distribution and how to install it.  The finder sits at the end o
 shadows an installed sub-package.
 """
 import importlib.abc
+import os
 import sys
 
 #: sub-package -> the distribution that provides it
@@ -48,9 +49,22 @@ def missing_error(fullname):
     )
 
 
+def _installed(fullname):
+    """Whether a directory of the ``kusari`` namespace holds sub-package ``fullname``."""
+    kusari = sys.modules.get("kusari")
+    name = fullname.split(".", 1)[1]
+    for entry in getattr(kusari, "__path__", ()):
+        if os.path.isdir(os.path.join(entry, name)):
+            return True
+    return False
+
+
 class _MissingDistributionFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, fullname, path=None, target=None):
-        if fullname in PROVIDERS:
+        # Some tools ask every finder in turn with a path of their own (pytest's
+        # importlib import mode does), so a sub-package that is installed must get a
+        # plain None here, not the error.
+        if fullname in PROVIDERS and not _installed(fullname):
             raise missing_error(fullname)
         return None
 
