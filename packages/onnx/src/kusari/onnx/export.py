@@ -1,0 +1,507 @@
+"""``export``: run a kusari model once and write its recorded graph as an ONNX model."""
+import collections
+import copy
+import os
+import tempfile
+import traceback
+
+import numpy
+import onnx
+from onnx import helper, numpy_helper
+
+import kusari
+from kusari import function_hook
+
+from kusari.onnx import opset as _opset
+from kusari.onnx import registry
+from kusari.onnx.context import Context, make_value_info
+from kusari.onnx.errors import ExportError, UnsupportedFunctionError
+
+__all__ = ['export']
+
+
+class _RecordInputs(function_hook.FunctionHook):
+    """Keeps each function's input arrays (constants are read from here) and, for a
+    function without a converter, where in the user's code it was called."""
+
+    name = 'kusari.onnx.record_inputs'
+
+    def __init__(self, external):
+        self.records = {}
+        self.external = external
+
+    def forward_preprocess(self, function, in_data):
+        stack = None
+        if registry.lookup(function) is None and not _external_for(
+                self.external, function):
+            stack = traceback.extract_stack()[:-1]
+        self.records[id(function)] = (function, in_data, stack)
+
+
+def _external_for(external, node):
+    if not external:
+        return None
+    key = registry.function_key(node)
+    return external.get(key) or external.get(key.rsplit('.', 1)[1])
+
+
+def _flatten_args(args):
+    """(list of (name or None, array), how to call the model with Variables)."""
+    if isinstance(args, dict):
+        items = list(args.items())
+        return [(k, v) for k, v in items], 'dict'
+    if isinstance(args, (list, tuple)):
+        return [(None, v) for v in args], 'seq'
+    return [(None, args)], 'single'
+
+
+def _to_array(value, what):
+    if isinstance(value, kusari.Variable):
+        value = value.array
+    if not isinstance(value, numpy.ndarray):
+        if numpy.isscalar(value):
+            value = numpy.asarray(value)
+        else:
+            raise ExportError(
+                'kusari.onnx.export: %s must be a NumPy array or a Variable, got %s'
+                % (what, type(value).__name__))
+    return value
+
+
+def _flatten_outputs(out):
+    """(list of (name or None, Variable))."""
+    if isinstance(out, dict):
+        items = list(out.items())
+    elif isinstance(out, (list, tuple)):
+        items = [(None, v) for v in out]
+    else:
+        items = [(None, out)]
+    res = []
+    for k, v in items:
+        if not isinstance(v, kusari.Variable):
+            raise ExportError(
+                'kusari.onnx.export: the model must return a Variable, a list/tuple or '
+                'a dict of Variables; got an element of type %s' % type(v).__name__)
+        res.append((k, v))
+    return res
+
+
+class _Trace:
+    """One forward pass: inputs, outputs and the functions that led to the outputs."""
+
+    def __init__(self, model, arrays, kind, names, train, external):
+        self.model = model
+        self.in_vars = [kusari.Variable(a) for a in arrays]
+        hook = _RecordInputs(external)
+        with kusari.using_config('train', train), \
+                kusari.using_config('enable_backprop', True), hook:
+            if kind == 'dict':
+                out = model(**dict(zip(names, self.in_vars)))
+            elif kind == 'seq':
+                out = model(*self.in_vars)
+            else:
+                out = model(self.in_vars[0])
+        self.records = hook.records
+        self.out_items = _flatten_outputs(out)
+        self.functions = self._walk()
+
+    def _walk(self):
+        """The functions the outputs depend on, inputs first (a stable DFS order)."""
+        order = []
+        state = {}
+        for _, v in self.out_items:
+            root = v.creator_node
+            if root is None or id(root) in state:
+                continue
+            stack = [(root, False)]
+            while stack:
+                f, done = stack.pop()
+                if done:
+                    if state.get(id(f)) != 2:
+                        state[id(f)] = 2
+                        order.append(f)
+                    continue
+                if id(f) in state:
+                    continue
+                state[id(f)] = 1
+                stack.append((f, True))
+                for vn in reversed(f.inputs):
+                    c = vn.creator_node
+                    if c is not None and id(c) not in state:
+                        stack.append((c, False))
+        return order
+
+
+def _dyn_dims(a, b):
+    """Dimensions of two shapes of the same rank that differ (None: ranks differ)."""
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+
+
+def _describe(node, index, total, stack):
+    where = ''
+    if stack:
+        user = [fr for fr in stack if '/kusari/' not in fr.filename.replace('\\', '/')]
+        fr = (user or stack)[-1]
+        where = ' called at %s:%d (%s)' % (fr.filename, fr.lineno, fr.line)
+    shapes = ', '.join(str(vn.shape) for vn in node.inputs)
+    return ('function #%d of %d (in forward order) %s on inputs of shape %s%s'
+            % (index + 1, total, type(node).__name__, shapes, where))
+
+
+def _normalize_dynamic_axes(dynamic_axes, in_names, out_names):
+    res = {}
+    if dynamic_axes is None:
+        return res
+    if not isinstance(dynamic_axes, dict):
+        raise ExportError('kusari.onnx.export: dynamic_axes must be a dict of '
+                          '{input or output name: {axis: dim name} or [axes]}, got %s'
+                          % type(dynamic_axes).__name__)
+    for name, axes in dynamic_axes.items():
+        if name not in in_names and name not in out_names:
+            raise ExportError(
+                'kusari.onnx.export: dynamic_axes names %r, which is neither an input '
+                '(%s) nor an output (%s)' % (name, ', '.join(in_names),
+                                            ', '.join(out_names)))
+        if isinstance(axes, dict):
+            res[name] = {int(k): str(v) for k, v in axes.items()}
+        else:
+            res[name] = {int(k): '%s_dim%d' % (name, int(k)) for k in axes}
+    return res
+
+
+def export(model, args, filename=None, export_params=True, graph_name='Graph',
+           save_text=False, opset_version=None, train=False, input_names=None,
+           output_names=None, return_named_inout=False, external_converters=None,
+           external_opset_imports=None, dynamic_axes=None, check=False):
+    """Export a kusari model to ONNX (onnx-chainer's ``export``).
+
+    The model is called once on ``args`` (under ``kusari.using_config('train',
+    train)``, on a deep copy, so the model and its state are left as they were); the
+    graph that kusari recorded from the inputs to the outputs is converted function by
+    function.  Parameters become initializers named by their link path
+    (``/predictor/l1/W``); other constant inputs of functions become initializers too.
+
+    Args:
+        model (callable): a Link/Chain (or any callable) taking ``args``.
+        args: a NumPy array or Variable, a list/tuple of them (positional arguments) or
+            a dict of them (keyword arguments; the keys name the ONNX inputs).
+        filename (str or file): where to write the ``.onnx`` model (atomically); None
+            writes nothing.
+        export_params (bool): store the parameters as initializers; False makes them
+            graph inputs instead.
+        graph_name (str): the ONNX graph's name.
+        save_text (bool): also write a readable dump to ``filename + '.txt'``.
+        opset_version (int): the default-domain opset; None: the newest supported
+            (:data:`kusari.onnx.DEFAULT_OPSET`).
+        train (bool): export training behaviour (dropout on, batch statistics).
+        input_names (list or dict): ONNX input names (default ``Input_0``, ...); a dict
+            maps default names to new ones.
+        output_names (list or dict): ONNX output names (default ``Output_0``, ... or the
+            keys of a dict the model returns).
+        return_named_inout (bool): also return the inputs and outputs by name.
+        external_converters (dict): ``{'ClassName' or 'module.ClassName': fn}`` with
+            ``fn(ctx, node, inputs, outputs)`` (see :class:`kusari.onnx.Context`); they
+            take precedence over the built-in converters.
+        external_opset_imports (dict): ``{domain: version}`` of custom operator domains
+            that external converters use.
+        dynamic_axes (dict): ``{input or output name: {axis: 'name'} or [axis, ...]}``,
+            e.g. ``{'Input_0': [0], 'Output_0': [0]}`` for a variable batch size.  The
+            model is run a second time (on another copy) with those axes doubled, to
+            find every shape that follows them.
+        check (bool): run the exported model in ONNX Runtime (``kusari-onnx[check]``)
+            and raise if its outputs differ from kusari's.
+
+    Returns:
+        onnx.ModelProto, or ``(model, inputs, outputs)`` with ``return_named_inout``:
+        ordered dicts from ONNX names to the input arrays and the output Variables.
+
+    >>> import numpy, kusari, kusari.links as L
+    >>> model = L.Linear(3, 2)
+    >>> proto = export(model, numpy.zeros((1, 3), numpy.float32))
+    >>> [i.name for i in proto.graph.initializer]
+    ['/W', '/b']
+    """
+    opset = _opset.resolve(opset_version)
+    items, kind = _flatten_args(args)
+    arrays = [_to_array(v, 'argument %s' % (k if k is not None else i))
+              for i, (k, v) in enumerate(items)]
+    arg_names = [k for k, _ in items]
+    default_in = [k if k is not None else
+                  (v.name if isinstance(v, kusari.Variable) and v.name else 'Input_%d' % i)
+                  for i, (k, v) in enumerate(items)]
+    in_names = _rename(default_in, input_names, 'input_names')
+    external = dict(external_converters or {})
+
+    try:
+        work = copy.deepcopy(model)
+    except Exception:  # noqa: BLE001  (an uncopyable model is traced in place)
+        work = model
+    trace = _Trace(work, arrays, kind, arg_names, train, external)
+    default_out = [k if k is not None else 'Output_%d' % i
+                   for i, (k, _) in enumerate(trace.out_items)]
+    out_names = _rename(default_out, output_names, 'output_names')
+    if len(set(in_names)) != len(in_names) or len(set(out_names)) != len(out_names):
+        raise ExportError('kusari.onnx.export: input and output names must be unique, '
+                          'got %s and %s' % (in_names, out_names))
+    dyn = _normalize_dynamic_axes(dynamic_axes, in_names, out_names)
+
+    probe = None
+    if any(n in dyn for n in in_names):
+        probe_arrays = []
+        for a, n in zip(arrays, in_names):
+            for ax in sorted(dyn.get(n, {})):
+                if ax >= a.ndim:
+                    raise ExportError('kusari.onnx.export: dynamic axis %d of input %s, '
+                                      'which has %d dimensions' % (ax, n, a.ndim))
+                a = numpy.concatenate([a, a], axis=ax)
+            probe_arrays.append(a)
+        probe = _Trace(copy.deepcopy(model), probe_arrays, kind, arg_names, train, {})
+        if [registry.function_key(f) for f in probe.functions] != \
+                [registry.function_key(f) for f in trace.functions]:
+            raise ExportError(
+                'kusari.onnx.export: the functions the model calls change with the size '
+                'of the dynamic axes %s, so one ONNX graph cannot serve every size; '
+                'export without dynamic_axes' % dyn)
+
+    ctx = Context(opset)
+    graph_inputs = []
+    names = {}          # id(VariableNode) -> ONNX name
+    keep = []           # keeps the nodes named above alive
+    for v, n, a in zip(trace.in_vars, in_names, arrays):
+        ctx.reserve(n)
+        names[id(v.node)] = n
+        keep.append(v.node)
+        shape = [dyn.get(n, {}).get(i, d) for i, d in enumerate(a.shape)]
+        graph_inputs.append(make_value_info(n, a.dtype, shape))
+    for n in out_names:
+        ctx.reserve(n)
+
+    params = {}
+    for path, p in trace.model.namedparams() if isinstance(trace.model, kusari.Link) \
+            else ():
+        if p.array is not None:
+            params[id(p.node)] = (path, p)
+    param_inputs = []
+    used_params = set()
+
+    # the graph outputs get their final names up front (no Identity nodes needed)
+    out_of = {}
+    extra_identity = []
+    for (_, v), n in zip(trace.out_items, out_names):
+        key = id(v.node)
+        if key in names or key in out_of or v.creator_node is None:
+            extra_identity.append((v, n))
+        else:
+            out_of[key] = n
+            keep.append(v.node)
+
+    def name_of_input(f, i, vn):
+        key = id(vn)
+        if key in names:
+            return names[key]
+        if vn.creator_node is None:
+            if key in params:
+                path, p = params[key]
+                names[key] = path
+                ctx.reserve(path)
+                used_params.add(key)
+                if export_params:
+                    ctx.initializers.append(numpy_helper.from_array(
+                        numpy.ascontiguousarray(p.array), path))
+                else:
+                    param_inputs.append(make_value_info(path, p.array.dtype,
+                                                        p.array.shape))
+                return path
+            rec = trace.records.get(id(f))
+            data = None if rec is None else rec[1][i]
+            if data is None:
+                data = vn.data
+            if data is None:
+                raise ExportError('kusari.onnx.export: input %d of %s is a constant '
+                                  'whose value was not recorded' % (i, type(f).__name__))
+            names[key] = ctx.const(numpy.asarray(data), name=vn.name or 'Constant')
+            keep.append(vn)
+            return names[key]
+        raise ExportError('kusari.onnx.export: internal error: %s used before it was '
+                          'computed' % vn.label)
+
+    total = len(trace.functions)
+    input_ids = {id(v.node) for v in trace.in_vars}
+    for idx, f in enumerate(trace.functions):
+        conv_fn = _external_for(external, f)
+        if conv_fn is None:
+            conv = registry.lookup(f)
+            if conv is None or not conv.supports(opset):
+                rec = trace.records.get(id(f))
+                key = registry.function_key(f)
+                reason = 'has no ONNX converter' if conv is None else \
+                    'has a converter for opsets %s..%s only, not %d' % (
+                        conv.opset[0], conv.opset[1] or 'newest', opset)
+                raise UnsupportedFunctionError(
+                    'kusari.onnx.export: %s (%s) %s: %s. To export it, pass '
+                    'external_converters={%r: fn} where fn(ctx, node, inputs, outputs) '
+                    'adds ONNX nodes computing outputs from inputs (see '
+                    'kusari.onnx.Context)'
+                    % (type(f).__name__, key, reason,
+                       _describe(f, idx, total, rec[2] if rec else None),
+                       type(f).__name__), key)
+            conv_fn = conv.fn
+        in_ns = [name_of_input(f, i, vn) for i, vn in enumerate(f.inputs)]
+        outs = []
+        out_nodes = [r() for r in f.outputs]
+        for j, vn in enumerate(out_nodes):
+            if vn is not None and id(vn) in out_of:
+                n = out_of[id(vn)]
+            else:
+                n = ctx.unique('%s_%d_y%d' % (type(f).__name__, idx, j)
+                               if len(out_nodes) > 1 else
+                               '%s_%d' % (type(f).__name__, idx))
+            outs.append(n)
+            if vn is not None:
+                names[id(vn)] = n
+                keep.append(vn)
+        _set_node_info(ctx, f, trace, probe, idx, in_ns,
+                       lambda vn: vn.creator_node is None and id(vn) not in params
+                       and id(vn) not in input_ids)
+        conv_fn(ctx, f, in_ns, outs)
+
+    graph_outputs = []
+    for (_, v), n in zip(trace.out_items, out_names):
+        if (v, n) in extra_identity:
+            src = names.get(id(v.node))
+            if src is None:
+                src = name_of_input(None, 0, v.node) if v.node.creator_node is None \
+                    else None
+            if src is None:
+                src = ctx.const(v.array)
+            ctx.op('Identity', [src], outputs=[n])
+        shape = list(v.shape)
+        if probe is not None:
+            pv = probe.out_items[out_names.index(n)][1]
+            for d in _dyn_dims(v.shape, pv.shape) or ():
+                shape[d] = '%s_dim%d' % (n, d)
+        for d, dn in dyn.get(n, {}).items():
+            if d < len(shape):
+                shape[d] = dn
+        graph_outputs.append(make_value_info(n, v.dtype, shape))
+
+    graph = helper.make_graph(ctx.nodes, graph_name, graph_inputs + param_inputs,
+                              graph_outputs, initializer=ctx.initializers)
+    opsets = [helper.make_opsetid('', opset)]
+    for domain, version in (external_opset_imports or {}).items():
+        opsets.append(helper.make_opsetid(domain, int(version)))
+    proto = helper.make_model(graph, opset_imports=opsets, producer_name='kusari.onnx',
+                              producer_version=_version())
+    proto.ir_version = _opset.ir_version(opset)
+    # constants may be emitted after their use in the list: ONNX wants them sorted
+    # only in nodes, which converters add in order; initializers are unordered.
+
+    named_in = collections.OrderedDict(zip(in_names, arrays))
+    named_out = collections.OrderedDict(
+        (n, v) for (_, v), n in zip(trace.out_items, out_names))
+    if check:
+        from kusari.onnx.check import check_outputs
+        check_outputs(proto, named_in, named_out)
+    if filename is not None:
+        _write(proto, filename, save_text)
+    if return_named_inout:
+        return proto, named_in, named_out
+    return proto
+
+
+def _set_node_info(ctx, f, trace, probe, idx, in_ns, is_const):
+    outs = [r() for r in f.outputs]
+    ctx.in_shapes = tuple(vn.shape for vn in f.inputs)
+    ctx.in_dtypes = tuple(numpy.dtype(vn.dtype) for vn in f.inputs)
+    ctx.out_shapes = tuple(None if vn is None else vn.shape for vn in outs)
+    ctx.out_dtypes = tuple(None if vn is None else numpy.dtype(vn.dtype) for vn in outs)
+    rec = trace.records.get(id(f))
+    ctx.in_values = tuple(
+        (None if rec is None else rec[1][i]) if is_const(vn) else None
+        for i, vn in enumerate(f.inputs))
+    ctx.dyn_in_shapes = ctx.in_shapes
+    ctx.dyn_out_shapes = ctx.out_shapes
+    if probe is not None:
+        g = probe.functions[idx]
+        pouts = [r() for r in g.outputs]
+        ctx.dyn_out_shapes = tuple(
+            _mark(a, None if b is None else b.shape) for a, b in zip(ctx.out_shapes, pouts))
+        ctx.dyn_in_shapes = tuple(
+            _mark(a, b.shape) for a, b in zip(ctx.in_shapes, g.inputs))
+        for i, vn in enumerate(f.inputs):
+            if ctx.in_values[i] is not None and _dyn_dims(vn.shape, g.inputs[i].shape):
+                _dynamic_constant(ctx, f, i, in_ns)
+    ctx.function = f
+
+
+def _mark(shape, other):
+    if shape is None:
+        return None
+    d = _dyn_dims(shape, other)
+    if d is None:
+        return shape
+    return tuple(-1 if i in d else s for i, s in enumerate(shape))
+
+
+def _dynamic_constant(ctx, f, i, in_ns):
+    raise ExportError(
+        'kusari.onnx.export: input %d of %s is a constant (an array computed outside '
+        'the recorded graph, e.g. an initial state) whose shape %s changes with the '
+        'dynamic axes, so it cannot be stored in the file; make it depend on the '
+        'input through kusari functions, or export without dynamic_axes'
+        % (i, type(f).__name__, ctx.in_shapes[i]))
+
+
+def _rename(defaults, given, what):
+    if given is None:
+        return list(defaults)
+    if isinstance(given, dict):
+        unknown = set(given) - set(defaults)
+        if unknown:
+            raise ExportError('kusari.onnx.export: %s renames %s, which are not among %s'
+                              % (what, sorted(unknown), defaults))
+        return [given.get(d, d) for d in defaults]
+    if isinstance(given, str):
+        given = [given]
+    given = list(given)
+    if len(given) != len(defaults):
+        raise ExportError('kusari.onnx.export: %s has %d names but there are %d: %s'
+                          % (what, len(given), len(defaults), defaults))
+    return [str(g) for g in given]
+
+
+def _version():
+    try:
+        from importlib.metadata import version
+        return version('kusari-onnx')
+    except Exception:  # noqa: BLE001
+        return '0.1.0'
+
+
+def _write(proto, filename, save_text):
+    data = proto.SerializeToString()
+    if hasattr(filename, 'write'):
+        filename.write(data)
+        return
+    filename = os.fspath(filename)
+    _atomic_write(filename, data)
+    if save_text:
+        _atomic_write(filename + '.txt', onnx.helper.printable_graph(proto.graph)
+                      .encode('utf-8'))
+
+
+def _atomic_write(path, data):
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix='.' + os.path.basename(path) + '.')
+    try:
+        with os.fdopen(fd, 'wb') as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
