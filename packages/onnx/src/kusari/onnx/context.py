@@ -83,7 +83,7 @@ class Context:
                 return self._consts[key]
         name = self.unique(name or 'const')
         self.initializers.append(numpy_helper.from_array(
-            numpy.ascontiguousarray(arr), name))
+            numpy.array(arr, order='C'), name))
         if key is not None:
             self._consts[key] = name
         return name

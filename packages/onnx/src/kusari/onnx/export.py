@@ -309,7 +309,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                 used_params.add(key)
                 if export_params:
                     ctx.initializers.append(numpy_helper.from_array(
-                        numpy.ascontiguousarray(p.array), path))
+                        numpy.array(p.array, order='C'), path))
                 else:
                     param_inputs.append(make_value_info(path, p.array.dtype,
                                                         p.array.shape))

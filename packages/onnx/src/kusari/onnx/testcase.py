@@ -62,5 +62,5 @@ def _param_arrays(model):
 
 
 def _write_tensor(path, arr, name):
-    t = numpy_helper.from_array(numpy.ascontiguousarray(numpy.asarray(arr)), name)
+    t = numpy_helper.from_array(numpy.array(arr, order="C"), name)
     _atomic_write(path, t.SerializeToString())

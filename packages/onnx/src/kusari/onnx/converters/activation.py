@@ -18,10 +18,18 @@ def _simple(op, **attrs):
 for _key, _op, _name in [('relu.ReLU', 'Relu', 'relu'),
                          ('sigmoid.Sigmoid', 'Sigmoid', 'sigmoid'),
                          ('tanh.Tanh', 'Tanh', 'tanh'),
-                         ('softsign.Softsign', 'Softsign', 'softsign'),
-                         ('hard_swish.HardSwish', 'HardSwish', 'hard_swish')]:
-    register(A + _key, [_op], name=_name, opset=(14 if _op == 'HardSwish' else 13, None)
-             )(_simple(_op))
+                         ('softsign.Softsign', 'Softsign', 'softsign')]:
+    register(A + _key, [_op], name=_name)(_simple(_op))
+
+
+@register(A + 'hard_swish.HardSwish', ['HardSwish (opset 14+)', 'HardSigmoid', 'Mul'],
+          name='hard_swish')
+def hard_swish(ctx, node, inputs, outputs):
+    if ctx.opset >= 14:
+        ctx.op('HardSwish', inputs, outputs=outputs)
+        return
+    s = ctx.op('HardSigmoid', inputs, alpha=1.0 / 6, beta=0.5)
+    ctx.op('Mul', [inputs[0], s], outputs=outputs)
 
 
 @register(A + 'hard_sigmoid.HardSigmoid', ['HardSigmoid'], name='hard_sigmoid')

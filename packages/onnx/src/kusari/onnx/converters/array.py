@@ -44,7 +44,13 @@ def separate(ctx, node, inputs, outputs):
 def split_axis(ctx, node, inputs, outputs):
     n = len(ctx.in_shapes[0])
     axis = int(node.axis) % n
-    sizes = [s[axis] for s in ctx.out_shapes]
+    total = ctx.in_shapes[0][axis]
+    ios = node.indices_or_sections
+    if isinstance(ios, (int, numpy.integer)):
+        sizes = [total // int(ios)] * int(ios)
+    else:
+        bounds = [0] + [min(max(int(i), 0), total) for i in ios] + [total]
+        sizes = [max(b - a, 0) for a, b in zip(bounds[:-1], bounds[1:])]
     ctx.split(inputs[0], sizes, axis, outputs=outputs)
 
 
