@@ -22,6 +22,8 @@ def run_ort(proto, feeds):
 
 def forward(model, args, train=False):
     """kusari's outputs as a list of arrays (inputs as export takes them)."""
+    if hasattr(model, 'predictor') and hasattr(model, 'lossfun'):
+        model = model.predictor  # what export does with a classifier
     with kusari.using_config('train', train):
         if isinstance(args, dict):
             out = model(**args)

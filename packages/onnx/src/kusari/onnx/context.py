@@ -3,6 +3,8 @@ import numpy
 import onnx
 from onnx import helper, numpy_helper
 
+from kusari.onnx.errors import ExportError
+
 __all__ = ['Context', 'onnx_dtype']
 
 
@@ -34,6 +36,8 @@ class Context:
         self._consts = {}
         self.in_shapes = self.in_dtypes = self.out_shapes = self.out_dtypes = ()
         self.dyn_out_shapes = self.in_values = ()
+        self.probe_out_shapes = ()
+        self.dyn_sources = []
 
     def unique(self, base):
         """A name not used yet in the graph, derived from ``base``."""
@@ -66,6 +70,28 @@ class Context:
             op_type, list(inputs), list(outputs), name=self.unique('n_' + op_type),
             domain=domain, **attrs))
         return outputs[0] if len(outputs) == 1 else list(outputs)
+
+    def runtime_shape(self, shape, probe_shape, who):
+        """A 1-d int64 tensor of ``shape`` computed at run time: the dimensions that
+        changed in the probe run (the dynamic axes doubled) come from the inputs'
+        sizes, the others are constants."""
+        pieces = []
+        for d, (s1, s2) in enumerate(zip(shape, probe_shape)):
+            if s1 == s2:
+                pieces.append(self.ints([s1]))
+                continue
+            for name, axis, a1 in self.dyn_sources:
+                if s2 == 2 * s1 and a1 and s1 % a1 == 0:
+                    size = self.op('Gather', [self.op('Shape', [name]), self.ints([axis])],
+                                   axis=0)
+                    if s1 // a1 != 1:
+                        size = self.op('Mul', [size, self.ints([s1 // a1])])
+                    pieces.append(size)
+                    break
+            else:
+                raise ExportError('kusari.onnx.export: %s has shape %s whose dimension %d '
+                                  'follows no dynamic input axis' % (who, shape, d))
+        return self.op('Concat', pieces, axis=0)
 
     def const(self, value, dtype=None, name=None):
         """An initializer holding ``value`` (an array or a scalar); returns its name.

@@ -93,14 +93,16 @@ class _Trace:
         self.model = model
         self.in_vars = [kusari.Variable(a) for a in arrays]
         hook = _RecordInputs(external)
+        # a Classifier is exported as its predictor (its outputs are what is served)
+        fn = model.predictor if _is_classifier(model) else model
         with kusari.using_config('train', train), \
                 kusari.using_config('enable_backprop', True), hook:
             if kind == 'dict':
-                out = model(**dict(zip(names, self.in_vars)))
+                out = fn(**dict(zip(names, self.in_vars)))
             elif kind == 'seq':
-                out = model(*self.in_vars)
+                out = fn(*self.in_vars)
             else:
-                out = model(self.in_vars[0])
+                out = fn(self.in_vars[0])
         self.records = hook.records
         self.out_items = _flatten_outputs(out)
         self.functions = self._walk()
@@ -130,6 +132,11 @@ class _Trace:
                     if c is not None and id(c) not in state:
                         stack.append((c, False))
         return order
+
+
+def _is_classifier(model):
+    return isinstance(model, kusari.Link) and hasattr(model, 'predictor') and \
+        hasattr(model, 'lossfun') and callable(model.predictor)
 
 
 def _dyn_dims(a, b):
@@ -182,6 +189,9 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
     graph that kusari recorded from the inputs to the outputs is converted function by
     function.  Parameters become initializers named by their link path
     (``/predictor/l1/W``); other constant inputs of functions become initializers too.
+    A classifier (a Link with ``predictor`` and ``lossfun``, like ``L.Classifier``) is
+    exported as its predictor: ``args`` are the predictor's inputs and the outputs are
+    its scores, while parameter names keep the ``/predictor`` prefix.
 
     Args:
         model (callable): a Link/Chain (or any callable) taking ``args``.
@@ -266,6 +276,8 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                 'export without dynamic_axes' % dyn)
 
     ctx = Context(opset)
+    ctx.dyn_sources = [(n, ax, a.shape[ax]) for n, a in zip(in_names, arrays)
+                       for ax in dyn.get(n, {})]
     graph_inputs = []
     names = {}          # id(VariableNode) -> ONNX name
     keep = []           # keeps the nodes named above alive
@@ -365,6 +377,13 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
         _set_node_info(ctx, f, trace, probe, idx, in_ns,
                        lambda vn: vn.creator_node is None and id(vn) not in params
                        and id(vn) not in input_ids)
+        if probe is not None:
+            g = probe.functions[idx]
+            for i, vn in enumerate(f.inputs):
+                if ctx.in_values[i] is not None and \
+                        _dyn_dims(vn.shape, g.inputs[i].shape):
+                    in_ns[i] = names[id(vn)] = _dynamic_constant(
+                        ctx, f, i, g.inputs[i].shape)
         conv_fn(ctx, f, in_ns, outs)
 
     graph_outputs = []
@@ -430,10 +449,11 @@ def _set_node_info(ctx, f, trace, probe, idx, in_ns, is_const):
             _mark(a, None if b is None else b.shape) for a, b in zip(ctx.out_shapes, pouts))
         ctx.dyn_in_shapes = tuple(
             _mark(a, b.shape) for a, b in zip(ctx.in_shapes, g.inputs))
-        for i, vn in enumerate(f.inputs):
-            if ctx.in_values[i] is not None and _dyn_dims(vn.shape, g.inputs[i].shape):
-                _dynamic_constant(ctx, f, i, in_ns)
     ctx.function = f
+    ctx.probe_out_shapes = ctx.out_shapes
+    if probe is not None:
+        ctx.probe_out_shapes = tuple(None if r() is None else r().shape
+                                     for r in probe.functions[idx].outputs)
 
 
 def _mark(shape, other):
@@ -445,13 +465,28 @@ def _mark(shape, other):
     return tuple(-1 if i in d else s for i, s in enumerate(shape))
 
 
-def _dynamic_constant(ctx, f, i, in_ns):
-    raise ExportError(
-        'kusari.onnx.export: input %d of %s is a constant (an array computed outside '
-        'the recorded graph, e.g. an initial state) whose shape %s changes with the '
-        'dynamic axes, so it cannot be stored in the file; make it depend on the '
-        'input through kusari functions, or export without dynamic_axes'
-        % (i, type(f).__name__, ctx.in_shapes[i]))
+def _dynamic_constant(ctx, f, i, probe_shape):
+    """A constant input whose shape follows the dynamic axes (an initial state of
+    zeros, running statistics broadcast to the batch) is rebuilt in the graph: its one
+    slice along those axes is stored and expanded to the inputs' sizes.  A constant
+    that varies along a dynamic axis cannot be."""
+    value = numpy.asarray(ctx.in_values[i])
+    shape = ctx.in_shapes[i]
+    reduced = value
+    for d, (s1, s2) in enumerate(zip(shape, probe_shape)):
+        if s1 != s2:
+            first = reduced.take([0], axis=d) if s1 else None
+            if first is None or not numpy.all(reduced == first):
+                raise ExportError(
+                    'kusari.onnx.export: input %d of %s is a constant (an array computed '
+                    'outside the recorded graph) of shape %s that varies along '
+                    'dimension %d, which follows the dynamic axes, so it cannot be '
+                    'stored in the file; make it depend on the input through kusari '
+                    'functions, or export without dynamic_axes'
+                    % (i, type(f).__name__, shape, d))
+            reduced = first
+    target = ctx.runtime_shape(shape, probe_shape, 'input %d of %s' % (i, type(f).__name__))
+    return ctx.op('Expand', [ctx.const(reduced), target])
 
 
 def _rename(defaults, given, what):

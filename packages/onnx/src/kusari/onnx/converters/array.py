@@ -162,7 +162,7 @@ def where(ctx, node, inputs, outputs):
 def broadcast(ctx, node, inputs, outputs):
     for i, (x, o) in enumerate(zip(inputs, outputs)):
         expand(ctx, x, ctx.in_shapes[i], ctx.out_shapes[i], ctx.dyn_out_shapes[i], [o],
-               'broadcast')
+               'broadcast', ctx.probe_out_shapes[i])
 
 
 @register(R + 'permutate.Permutate', ['Gather'], name='permutate')

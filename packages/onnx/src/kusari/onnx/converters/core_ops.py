@@ -71,27 +71,23 @@ def transpose(ctx, node, inputs, outputs):
     ctx.op('Transpose', inputs, outputs=outputs, perm=perm)
 
 
-def expand(ctx, x, in_shape, out_shape, dyn_shape, outputs, who):
-    """Expand ``x`` to ``out_shape``; a dynamic dimension must already be full-size."""
-    shape = []
+def expand(ctx, x, in_shape, out_shape, dyn_shape, outputs, who, probe_shape=None):
+    """Expand ``x`` to ``out_shape``; a dimension that follows a dynamic axis is taken
+    from the input when ``x`` has it, else computed from the graph inputs' sizes."""
     lead = len(out_shape) - len(in_shape)
-    for i, (o, d) in enumerate(zip(out_shape, dyn_shape)):
-        if d == -1:
-            j = i - lead
-            if j < 0 or in_shape[j] != o:
-                raise ExportError('kusari.onnx.export: %s broadcasts a dimension to the '
-                                  'size of a dynamic axis; ONNX needs it from the input'
-                                  % who)
-            shape.append(1)
-        else:
-            shape.append(o)
+    need_runtime = any(d == -1 and (i - lead < 0 or in_shape[i - lead] != o)
+                       for i, (o, d) in enumerate(zip(out_shape, dyn_shape)))
+    if need_runtime:
+        shape = ctx.runtime_shape(out_shape, probe_shape, who)
+        return ctx.op('Expand', [x, shape], outputs=outputs)
+    shape = [1 if d == -1 else o for o, d in zip(out_shape, dyn_shape)]
     return ctx.op('Expand', [x, ctx.ints(shape)], outputs=outputs)
 
 
 @register(C + 'BroadcastTo', ['Expand'], name='broadcast_to')
 def broadcast_to(ctx, node, inputs, outputs):
     expand(ctx, inputs[0], ctx.in_shapes[0], ctx.out_shapes[0], ctx.dyn_out_shapes[0],
-           outputs, 'broadcast_to')
+           outputs, 'broadcast_to', ctx.probe_out_shapes[0])
 
 
 @register(C + 'SumTo', ['ReduceSum', 'Squeeze'], name='sum_to')
@@ -120,7 +116,7 @@ def _normalize_key(key, ndim):
             out.extend([slice(None)] * (ndim - n_real))
         else:
             out.append(k)
-    if Ellipsis not in key:
+    if not any(k is Ellipsis for k in key):
         out.extend([slice(None)] * (ndim - n_real))
     return out
 
