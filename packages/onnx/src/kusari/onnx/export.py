@@ -59,7 +59,8 @@ def _to_array(value, what):
     if isinstance(value, kusari.Variable):
         value = value.array
     if not isinstance(value, numpy.ndarray):
-        if numpy.isscalar(value):
+        if isinstance(value, (int, float, numpy.number)) and \
+                not isinstance(value, bool):
             value = numpy.asarray(value)
         else:
             raise ExportError(
@@ -304,7 +305,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
     for (_, v), n in zip(trace.out_items, out_names):
         key = id(v.node)
         if key in names or key in out_of or v.creator_node is None:
-            extra_identity.append((v, n))
+            extra_identity.append(n)
         else:
             out_of[key] = n
             keep.append(v.node)
@@ -388,7 +389,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
 
     graph_outputs = []
     for (_, v), n in zip(trace.out_items, out_names):
-        if (v, n) in extra_identity:
+        if n in extra_identity:
             src = names.get(id(v.node))
             if src is None:
                 src = name_of_input(None, 0, v.node) if v.node.creator_node is None \
