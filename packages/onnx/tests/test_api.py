@@ -180,7 +180,7 @@ def test_bad_arguments():
 
 def test_graph_that_changes_with_batch_is_refused():
     model = Fn(lambda x: F.relu(x) if x.shape[0] < 3 else F.tanh(x))
-    with pytest.raises(konnx.ExportError, match='change with the size'):
+    with pytest.raises(konnx.ExportError, match='change with the input values or the size'):
         konnx.export(model, rand(2, 3), dynamic_axes={'Input_0': [0]})
 
 
@@ -189,3 +189,13 @@ def test_import_does_not_import_functions_or_links():
             'bad = [m for m in sys.modules if m.startswith(("kusari.functions", '
             '"kusari.links"))]; assert not bad, bad')
     subprocess.run([sys.executable, '-c', code], check=True)
+
+
+def test_values_computed_outside_the_graph_are_refused():
+    # F.floor has no gradient: its output is a constant to the graph, frozen at export
+    model = Fn(lambda x: F.relu(x) * F.floor(x * 3))
+    with pytest.raises(konnx.ExportError, match='outside the recorded graph'):
+        konnx.export(model, rand(2, 3))
+    model = Fn(lambda x: x + kusari.Variable(numpy.asarray(x.array.max()), requires_grad=False))
+    with pytest.raises(konnx.ExportError, match='outside the recorded graph'):
+        konnx.export(model, rand(2, 3))

@@ -76,7 +76,7 @@ UNARY = [
     ('depth2space', lambda x: F.depth2space(F.concat([x] * 4, axis=1)[:, :, :4, :4], 2)),
     ('space2depth', lambda x: F.space2depth(x[:, :, :4, :4], 2)),
     ('resize_images', lambda x: F.resize_images(x, (9, 7))),
-    ('where', lambda x: F.where(x.array > 0, x, x * 2)),
+    ('where', lambda x: F.where(numpy.arange(180).reshape(X4) % 3 == 0, x, x * 2)),
     ('maximum', lambda x: F.maximum(x, x[::-1])), ('minimum', lambda x: F.minimum(x, x[::-1])),
     ('fmod', lambda x: F.fmod(x, x[::-1] + 2)),
     ('squared_difference', lambda x: F.squared_difference(x, x[::-1])),

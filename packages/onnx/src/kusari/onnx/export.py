@@ -135,6 +135,15 @@ class _Trace:
         return order
 
 
+def _perturb(a):
+    """Other values of the same kind: floats scaled and shifted, others rotated."""
+    if a.dtype.kind in 'fc':
+        return a * 0.5 + 0.25
+    if a.size > 1:
+        return numpy.roll(a.reshape(-1), 1).reshape(a.shape)
+    return a.copy()
+
+
 def _is_classifier(model):
     return isinstance(model, kusari.Link) and hasattr(model, 'predictor') and \
         hasattr(model, 'lossfun') and callable(model.predictor)
@@ -258,23 +267,24 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                           'got %s and %s' % (in_names, out_names))
     dyn = _normalize_dynamic_axes(dynamic_axes, in_names, out_names)
 
-    probe = None
-    if any(n in dyn for n in in_names):
-        probe_arrays = []
-        for a, n in zip(arrays, in_names):
-            for ax in sorted(dyn.get(n, {})):
-                if ax >= a.ndim:
-                    raise ExportError('kusari.onnx.export: dynamic axis %d of input %s, '
-                                      'which has %d dimensions' % (ax, n, a.ndim))
-                a = numpy.concatenate([a, a], axis=ax)
-            probe_arrays.append(a)
-        probe = _Trace(copy.deepcopy(model), probe_arrays, kind, arg_names, train, {})
-        if [registry.function_key(f) for f in probe.functions] != \
-                [registry.function_key(f) for f in trace.functions]:
-            raise ExportError(
-                'kusari.onnx.export: the functions the model calls change with the size '
-                'of the dynamic axes %s, so one ONNX graph cannot serve every size; '
-                'export without dynamic_axes' % dyn)
+    # A second run (on another copy) with other input values, and the dynamic axes
+    # doubled, shows which shapes follow those axes and catches values computed from
+    # the inputs outside the recorded graph (they would be frozen into the file).
+    probe_arrays = []
+    for a, n in zip(arrays, in_names):
+        for ax in sorted(dyn.get(n, {})):
+            if ax >= a.ndim:
+                raise ExportError('kusari.onnx.export: dynamic axis %d of input %s, '
+                                  'which has %d dimensions' % (ax, n, a.ndim))
+            a = numpy.concatenate([a, a], axis=ax)
+        probe_arrays.append(_perturb(a))
+    probe = _Trace(copy.deepcopy(model), probe_arrays, kind, arg_names, train, {})
+    if [registry.function_key(f) for f in probe.functions] != \
+            [registry.function_key(f) for f in trace.functions]:
+        raise ExportError(
+            'kusari.onnx.export: the functions the model calls change with the input '
+            'values%s, so one ONNX graph cannot serve every input (data-dependent '
+            'control flow)' % (' or the size of the dynamic axes %s' % dyn if dyn else ''))
 
     ctx = Context(opset)
     ctx.dyn_sources = [(n, ax, a.shape[ax]) for n, a in zip(in_names, arrays)
@@ -378,13 +388,26 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
         _set_node_info(ctx, f, trace, probe, idx, in_ns,
                        lambda vn: vn.creator_node is None and id(vn) not in params
                        and id(vn) not in input_ids)
-        if probe is not None:
-            g = probe.functions[idx]
-            for i, vn in enumerate(f.inputs):
-                if ctx.in_values[i] is not None and \
-                        _dyn_dims(vn.shape, g.inputs[i].shape):
-                    in_ns[i] = names[id(vn)] = _dynamic_constant(
-                        ctx, f, i, g.inputs[i].shape)
+        g = probe.functions[idx]
+        grec = probe.records.get(id(g))
+        for i, vn in enumerate(f.inputs):
+            if ctx.in_values[i] is None:
+                continue
+            if _dyn_dims(vn.shape, g.inputs[i].shape):
+                in_ns[i] = names[id(vn)] = _dynamic_constant(
+                    ctx, f, i, g.inputs[i].shape)
+            elif grec is not None and not numpy.array_equal(
+                    numpy.asarray(ctx.in_values[i]), numpy.asarray(grec[1][i]),
+                    equal_nan=ctx.in_values[i].dtype.kind in 'fc'):
+                rec = trace.records.get(id(f))
+                raise ExportError(
+                    'kusari.onnx.export: input %d of %s is an array computed from the '
+                    'model inputs outside the recorded graph (through .array, NumPy, or '
+                    'a function without gradient such as F.sign/F.floor/F.argmax '
+                    'on the way); it would be frozen into the file. Compute it with '
+                    'differentiable kusari functions. At %s'
+                    % (i, type(f).__name__, _describe(f, idx, total,
+                                                      rec[2] if rec else None)))
         conv_fn(ctx, f, in_ns, outs)
 
     graph_outputs = []
@@ -398,10 +421,9 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                 src = ctx.const(v.array)
             ctx.op('Identity', [src], outputs=[n])
         shape = list(v.shape)
-        if probe is not None:
-            pv = probe.out_items[out_names.index(n)][1]
-            for d in _dyn_dims(v.shape, pv.shape) or ():
-                shape[d] = '%s_dim%d' % (n, d)
+        pv = probe.out_items[out_names.index(n)][1]
+        for d in _dyn_dims(v.shape, pv.shape) or ():
+            shape[d] = '%s_dim%d' % (n, d)
         for d, dn in dyn.get(n, {}).items():
             if d < len(shape):
                 shape[d] = dn
@@ -441,20 +463,14 @@ def _set_node_info(ctx, f, trace, probe, idx, in_ns, is_const):
     ctx.in_values = tuple(
         (None if rec is None else rec[1][i]) if is_const(vn) else None
         for i, vn in enumerate(f.inputs))
-    ctx.dyn_in_shapes = ctx.in_shapes
-    ctx.dyn_out_shapes = ctx.out_shapes
-    if probe is not None:
-        g = probe.functions[idx]
-        pouts = [r() for r in g.outputs]
-        ctx.dyn_out_shapes = tuple(
-            _mark(a, None if b is None else b.shape) for a, b in zip(ctx.out_shapes, pouts))
-        ctx.dyn_in_shapes = tuple(
-            _mark(a, b.shape) for a, b in zip(ctx.in_shapes, g.inputs))
+    # the probe run tells which dimensions follow the dynamic axes (marked -1)
+    g = probe.functions[idx]
+    pouts = [r() for r in g.outputs]
+    ctx.probe_out_shapes = tuple(None if b is None else b.shape for b in pouts)
+    ctx.dyn_out_shapes = tuple(
+        _mark(a, b) for a, b in zip(ctx.out_shapes, ctx.probe_out_shapes))
+    ctx.dyn_in_shapes = tuple(_mark(a, b.shape) for a, b in zip(ctx.in_shapes, g.inputs))
     ctx.function = f
-    ctx.probe_out_shapes = ctx.out_shapes
-    if probe is not None:
-        ctx.probe_out_shapes = tuple(None if r() is None else r().shape
-                                     for r in probe.functions[idx].outputs)
 
 
 def _mark(shape, other):
@@ -524,8 +540,10 @@ def _write(proto, filename, save_text):
     filename = os.fspath(filename)
     _atomic_write(filename, data)
     if save_text:
-        _atomic_write(filename + '.txt', onnx.helper.printable_graph(proto.graph)
-                      .encode('utf-8'))
+        printer = getattr(onnx, 'printer', None)
+        text = printer.to_text(proto) if printer is not None else \
+            onnx.helper.printable_graph(proto.graph)
+        _atomic_write(filename + '.txt', text.encode('utf-8'))
 
 
 def _atomic_write(path, data):
