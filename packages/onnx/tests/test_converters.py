@@ -108,6 +108,11 @@ UNARY = [
     ('average_pooling_pad', lambda x: F.average_pooling_2d(x, 3, 2, 1)),
     ('average_pooling_nd', lambda x: F.average_pooling_nd(x, 3, 2, 1, pad_value=None)),
     ('max_pooling_1d', lambda x: F.max_pooling_1d(F.reshape(x, (2, 3, 30)), 4, 3)),
+    ('MaxPooling2D', lambda x: F.MaxPooling2D(3, 2, 1).apply((x,))[0]),
+    ('AveragePooling2D', lambda x: F.AveragePooling2D(2, 1).apply((x,))[0]),
+    ('Unpooling2D', lambda x: F.Unpooling2D(2, cover_all=False).apply((x,))[0]),
+    ('hstack', lambda x: F.hstack([x, x * 2])), ('vstack', lambda x: F.vstack([x, x])),
+    ('dstack', lambda x: F.dstack([x, x])),
     ('unpooling_2d', lambda x: F.unpooling_2d(x, 2, cover_all=False)),
     ('scaled_dot_product_attention', lambda x: F.scaled_dot_product_attention(x, x, x)),
     ('sdpa_causal', lambda x: F.scaled_dot_product_attention(x, x * 2, x, is_causal=True)),
@@ -166,6 +171,10 @@ PARAM = [
     ('swish', lambda x, b: F.swish(x, b), dict(b=rand(3, seed=1))),
     ('batch_normalization_train', lambda x, g, b: F.batch_normalization(x, g, b),
      dict(g=rand(3, seed=1), b=rand(3, seed=2))),
+    ('Convolution2DFunction', lambda x, W: F.Convolution2DFunction(stride=2, pad=1).apply(
+        (x, W))[0], dict(W=rand(4, 3, 3, 3, seed=1))),
+    ('Deconvolution2DFunction', lambda x, W: F.Deconvolution2DFunction(
+        stride=2, outsize=(14, 12)).apply((x, W))[0], dict(W=rand(3, 2, 3, 3, seed=1))),
     ('lstm', lambda x, W: F.lstm(F.reshape(x, (2, -1))[:, :8],
                                  F.linear(F.reshape(x, (2, -1)), W))[1],
      dict(W=rand(32, 90, seed=1))),

@@ -68,6 +68,24 @@ def test_nstep_lstm_variable_length():
     check(model, xs, rtol=1e-5, atol=1e-5)
 
 
+@pytest.mark.parametrize('link', ['NStepGRU', 'NStepBiLSTM', 'NStepRNNTanh'])
+def test_other_nstep_rnns_variable_length(link):
+    rnn = getattr(L, link)(2, 5, 4, 0.0)
+    xs = [rand(4, 5, seed=0), rand(4, 5, seed=1), rand(1, 5, seed=2)]
+
+    class M(kusari.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.rnn = rnn
+
+        def forward(self, *xs):
+            out = self.rnn(None, list(xs)) if 'LSTM' not in link else \
+                self.rnn(None, None, list(xs))
+            return [out[0]] + list(out[-1])
+    check(M(), xs, rtol=1e-5, atol=1e-5)
+
+
 def test_classifier_exports_the_predictor():
     clf = L.Classifier(models.MLP())
     x = rand(3, 64)

@@ -126,7 +126,7 @@ def tile(ctx, node, inputs, outputs):
     ctx.op('Tile', [x, ctx.ints(reps)], outputs=outputs)
 
 
-@register(R + 'repeat.Repeat', ['Unsqueeze', 'Expand', 'Reshape', 'Gather'],
+@register(R + 'repeat.Repeat', ['Reshape', 'Gather'],
           name='repeat')
 def repeat(ctx, node, inputs, outputs):
     shape = list(ctx.in_shapes[0])
@@ -200,7 +200,7 @@ def resize_images(ctx, node, inputs, outputs):
            coordinate_transformation_mode=ctm, **attrs)
 
 
-@register(R + 'transpose_sequence.TransposeSequence', ['Slice', 'Concat', 'Squeeze'],
+@register(R + 'transpose_sequence.TransposeSequence', ['Slice', 'Concat'],
           name='transpose_sequence')
 def transpose_sequence(ctx, node, inputs, outputs):
     for t, o in enumerate(outputs):
