@@ -344,7 +344,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             if data is None:
                 raise ExportError('kusari.onnx.export: input %d of %s is a constant '
                                   'whose value was not recorded' % (i, type(f).__name__))
-            names[key] = ctx.const(numpy.asarray(data), name=vn.name or 'Constant')
+            names[key] = _constant(ctx, numpy.asarray(data), vn.name or 'Constant')
             keep.append(vn)
             return names[key]
         raise ExportError('kusari.onnx.export: internal error: %s used before it was '
@@ -371,6 +371,29 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                        _describe(f, idx, total, rec[2] if rec else None),
                        type(f).__name__), key)
             conv_fn = conv.fn
+        _set_node_info(ctx, f, trace, probe, idx,
+                       lambda vn: vn.creator_node is None and id(vn) not in params
+                       and id(vn) not in input_ids)
+        g = probe.functions[idx]
+        grec = probe.records.get(id(g))
+        for i, vn in enumerate(f.inputs):
+            if ctx.in_values[i] is None or id(vn) in names:
+                continue
+            if _dyn_dims(vn.shape, g.inputs[i].shape):
+                names[id(vn)] = _dynamic_constant(ctx, f, i, g.inputs[i].shape)
+                keep.append(vn)
+            elif grec is not None and not numpy.array_equal(
+                    numpy.asarray(ctx.in_values[i]), numpy.asarray(grec[1][i]),
+                    equal_nan=ctx.in_values[i].dtype.kind in 'fc'):
+                rec = trace.records.get(id(f))
+                raise ExportError(
+                    'kusari.onnx.export: input %d of %s is an array computed from the '
+                    'model inputs outside the recorded graph (through .array, NumPy, or '
+                    'a function without gradient such as F.sign/F.floor/F.argmax '
+                    'on the way); it would be frozen into the file. Compute it with '
+                    'differentiable kusari functions. At %s'
+                    % (i, type(f).__name__, _describe(f, idx, total,
+                                                      rec[2] if rec else None)))
         in_ns = [name_of_input(f, i, vn) for i, vn in enumerate(f.inputs)]
         outs = []
         out_nodes = [r() for r in f.outputs]
@@ -385,29 +408,6 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             if vn is not None:
                 names[id(vn)] = n
                 keep.append(vn)
-        _set_node_info(ctx, f, trace, probe, idx, in_ns,
-                       lambda vn: vn.creator_node is None and id(vn) not in params
-                       and id(vn) not in input_ids)
-        g = probe.functions[idx]
-        grec = probe.records.get(id(g))
-        for i, vn in enumerate(f.inputs):
-            if ctx.in_values[i] is None:
-                continue
-            if _dyn_dims(vn.shape, g.inputs[i].shape):
-                in_ns[i] = names[id(vn)] = _dynamic_constant(
-                    ctx, f, i, g.inputs[i].shape)
-            elif grec is not None and not numpy.array_equal(
-                    numpy.asarray(ctx.in_values[i]), numpy.asarray(grec[1][i]),
-                    equal_nan=ctx.in_values[i].dtype.kind in 'fc'):
-                rec = trace.records.get(id(f))
-                raise ExportError(
-                    'kusari.onnx.export: input %d of %s is an array computed from the '
-                    'model inputs outside the recorded graph (through .array, NumPy, or '
-                    'a function without gradient such as F.sign/F.floor/F.argmax '
-                    'on the way); it would be frozen into the file. Compute it with '
-                    'differentiable kusari functions. At %s'
-                    % (i, type(f).__name__, _describe(f, idx, total,
-                                                      rec[2] if rec else None)))
         conv_fn(ctx, f, in_ns, outs)
 
     graph_outputs = []
@@ -429,8 +429,10 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                 shape[d] = dn
         graph_outputs.append(make_value_info(n, v.dtype, shape))
 
+    used = {n for node in ctx.nodes for n in node.input} | set(out_names)
+    inits = [t for t in ctx.initializers if t.name in used]
     graph = helper.make_graph(ctx.nodes, graph_name, graph_inputs + param_inputs,
-                              graph_outputs, initializer=ctx.initializers)
+                              graph_outputs, initializer=inits)
     opsets = [helper.make_opsetid('', opset)]
     for domain, version in (external_opset_imports or {}).items():
         opsets.append(helper.make_opsetid(domain, int(version)))
@@ -453,7 +455,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
     return proto
 
 
-def _set_node_info(ctx, f, trace, probe, idx, in_ns, is_const):
+def _set_node_info(ctx, f, trace, probe, idx, is_const):
     outs = [r() for r in f.outputs]
     ctx.in_shapes = tuple(vn.shape for vn in f.inputs)
     ctx.in_dtypes = tuple(numpy.dtype(vn.dtype) for vn in f.inputs)
@@ -482,6 +484,22 @@ def _mark(shape, other):
     return tuple(-1 if i in d else s for i, s in enumerate(shape))
 
 
+def _constant(ctx, value, name):
+    """A constant; one that repeats along some axes (running statistics broadcast to
+    the activations' shape) is stored once and expanded in the graph."""
+    reduced = value
+    if value.size > 64:
+        for d in range(value.ndim):
+            if reduced.shape[d] > 1:
+                first = reduced.take([0], axis=d)
+                if numpy.array_equal(reduced, numpy.broadcast_to(first, reduced.shape),
+                                     equal_nan=value.dtype.kind in 'fc'):
+                    reduced = first
+    if reduced.size == value.size:
+        return ctx.const(value, name=name)
+    return ctx.op('Expand', [ctx.const(reduced, name=name), ctx.ints(value.shape)])
+
+
 def _dynamic_constant(ctx, f, i, probe_shape):
     """A constant input whose shape follows the dynamic axes (an initial state of
     zeros, running statistics broadcast to the batch) is rebuilt in the graph: its one
@@ -502,6 +520,11 @@ def _dynamic_constant(ctx, f, i, probe_shape):
                     'functions, or export without dynamic_axes'
                     % (i, type(f).__name__, shape, d))
             reduced = first
+    for d in range(reduced.ndim):  # and along the other axes it repeats on
+        if reduced.shape[d] > 1:
+            first = reduced.take([0], axis=d)
+            if numpy.array_equal(reduced, numpy.broadcast_to(first, reduced.shape)):
+                reduced = first
     target = ctx.runtime_shape(shape, probe_shape, 'input %d of %s' % (i, type(f).__name__))
     return ctx.op('Expand', [ctx.const(reduced), target])
 
