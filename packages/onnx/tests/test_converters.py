@@ -5,6 +5,7 @@ import pytest
 
 import kusari
 import kusari.functions as F
+from kusari import onnx as konnx
 
 from onnx_testing import Fn, check, rand, OPSETS
 
@@ -225,3 +226,13 @@ def test_dropout_is_identity_at_inference():
     from kusari import onnx as konnx
     proto = konnx.export(Fn(lambda x: F.relu(F.dropout(x, 0.5))), rand(3, 4))
     assert [n.op_type for n in proto.graph.node] == ['Relu']
+
+
+def test_roi_pooling_2d():
+    rois = numpy.array([[0, 1.2, 0.3, 7.7, 6.1], [1, 0, 0, 9, 11], [1, 3.3, 2.2, 8.8, 5.1],
+                        [0, 2.1, 7.6, 2.4, 7.9]], numpy.float32)
+    model = Fn(lambda x, r: F.roi_pooling_2d(x, r, 3, 2, 0.8))
+    for opset in [o for o in OPSETS if o <= 21]:
+        check(model, (rand(2, 3, 12, 10), rois), opset=opset)
+    with pytest.raises(konnx.UnsupportedFunctionError, match='opsets 13..21 only'):
+        konnx.export(model, (rand(2, 3, 12, 10), rois), opset_version=22)

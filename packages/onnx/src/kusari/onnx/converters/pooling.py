@@ -49,3 +49,16 @@ def unpooling(ctx, node, inputs, outputs):
 
 def _tup(v, n):
     return [int(a) for a in v] if isinstance(v, (tuple, list)) else [int(v)] * n
+
+
+@register(P + '_roi_nodes.ROIPooling2D', ['MaxRoiPool'], name='roi_pooling_2d',
+          opset=(13, 21))
+def roi_pooling_2d(ctx, node, inputs, outputs):
+    # ONNX Runtime implements MaxRoiPool-1 only: opset 22 (MaxRoiPool-22) has no kernel
+    # Chainer's rois are (R, 5): batch index, x_min, y_min, x_max, y_max; so are ONNX's
+    rois = inputs[1]
+    if ctx.in_dtypes[1] != ctx.in_dtypes[0]:
+        rois = ctx.cast_like(rois, ctx.in_dtypes[0])
+    ctx.op('MaxRoiPool', [inputs[0], rois], outputs=outputs,
+           pooled_shape=[int(node.outh), int(node.outw)],
+           spatial_scale=float(node.spatial_scale))
