@@ -112,6 +112,11 @@ UNARY = [
     ('MaxPooling2D', lambda x: F.MaxPooling2D(3, 2, 1).apply((x,))[0]),
     ('AveragePooling2D', lambda x: F.AveragePooling2D(2, 1).apply((x,))[0]),
     ('Unpooling2D', lambda x: F.Unpooling2D(2, cover_all=False).apply((x,))[0]),
+    ('gelu_tanh', lambda x: F.gelu(x, approximate='tanh')),
+    ('broadcast', lambda x: F.broadcast(x, x[:1, :, :1])[1]),
+    ('permutate', lambda x: F.permutate(x, numpy.array([2, 0, 1], numpy.int32), axis=1)),
+    ('permutate_inv', lambda x: F.permutate(x, numpy.array([2, 0, 1], numpy.int32),
+                                            axis=1, inv=True)),
     ('hstack', lambda x: F.hstack([x, x * 2])), ('vstack', lambda x: F.vstack([x, x])),
     ('dstack', lambda x: F.dstack([x, x])),
     ('unpooling_2d', lambda x: F.unpooling_2d(x, 2, cover_all=False)),
@@ -236,3 +241,38 @@ def test_roi_pooling_2d():
         check(model, (rand(2, 3, 12, 10), rois), opset=opset)
     with pytest.raises(konnx.UnsupportedFunctionError, match='opsets 13..21 only'):
         konnx.export(model, (rand(2, 3, 12, 10), rois), opset_version=22)
+
+
+def test_lstm_link_steps():
+    import kusari.links as L
+    lstm = L.LSTM(3, 3)
+
+    class M(kusari.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.lstm = lstm
+
+        def forward(self, x):
+            self.lstm.reset_state()
+            h = self.lstm(x)
+            return self.lstm(h * 2 + F.reshape(F.sum(x, axis=1), (2, 1)))
+    for opset in OPSETS:
+        check(M(), rand(2, 3), opset=opset, rtol=1e-5, atol=1e-6)
+
+
+def test_rrelu_exports_the_slopes_it_drew():
+    from onnx_testing import run_ort
+    x = rand(3, 4)
+    proto, ins, outs = konnx.export(Fn(F.rrelu), x, return_named_inout=True)
+    y, = run_ort(proto, {'Input_0': x})
+    numpy.testing.assert_allclose(y, outs['Output_0'].array, rtol=1e-6)
+
+
+def test_gradient_graph_double_backprop():
+    # a model whose output is a gradient: its graph holds backward functions (Log)
+    def fn(x):
+        y = F.sum((x + 2) ** (x * 0.5))
+        gx, = kusari.grad([y], [x], enable_double_backprop=True)
+        return gx
+    check(Fn(fn), rand(2, 3), rtol=1e-5, atol=1e-5)

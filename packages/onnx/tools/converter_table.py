@@ -15,9 +15,9 @@ END = '<!-- end of converter table -->'
 
 
 def table():
-    from kusari.onnx import MAX_OPSET, converters
+    from kusari.onnx import MAX_OPSET, registered_converters
     groups = {}
-    for c in converters():
+    for c in registered_converters():
         key = (c.name, c.ops, c.opset)
         groups.setdefault(key, []).append(c.key.replace('kusari.functions.', 'F.')
                                           .replace('kusari._core.', 'core.'))

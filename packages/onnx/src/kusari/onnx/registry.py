@@ -6,7 +6,7 @@ converter modules themselves import nothing of kusari but the core.
 """
 import importlib
 
-__all__ = ['Converter', 'register', 'lookup', 'converters', 'function_key']
+__all__ = ['Converter', 'register', 'lookup', 'function_key', 'registered_converters']
 
 # module -> whether its converters have been loaded
 _CONVERTER_MODULES = ['activation', 'array', 'attention', 'connection', 'core_ops', 'loss', 'math',
@@ -77,7 +77,7 @@ def lookup(node):
     return _TABLE.get(function_key(node))
 
 
-def converters():
+def registered_converters():
     """All registered converters, sorted by kusari function name."""
     _load()
     return sorted(_TABLE.values(), key=lambda c: (c.name, c.key))

@@ -161,6 +161,8 @@ def where(ctx, node, inputs, outputs):
 @register(R + 'broadcast.Broadcast', ['Expand'], name='broadcast')
 def broadcast(ctx, node, inputs, outputs):
     for i, (x, o) in enumerate(zip(inputs, outputs)):
+        if ctx.out_shapes[i] is None:
+            continue  # an output nothing uses
         expand(ctx, x, ctx.in_shapes[i], ctx.out_shapes[i], ctx.dyn_out_shapes[i], [o],
                'broadcast', ctx.probe_out_shapes[i])
 

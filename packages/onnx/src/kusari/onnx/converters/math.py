@@ -17,7 +17,7 @@ def _unary(*ops):
 
 
 for _key, _ops, _name in [
-        ('exponential.Exp', ['Exp'], 'exp'), ('_util.Exp', ['Exp'], 'exp'),
+        ('exponential.Exp', ['Exp'], 'exp'),
         ('exponential.Log', ['Log'], 'log'),
         ('basic_elementwise.Sqrt', ['Sqrt'], 'sqrt'),
         ('basic_elementwise.Rsqrt', ['Sqrt', 'Reciprocal'], 'rsqrt'),

@@ -1,7 +1,9 @@
-"""Converters of kusari.functions.rnn: the LSTM step and L.LSTM's fused linear+LSTM step.
+"""Converter of kusari.functions.lstm (the LSTM cell).
 
-The ``n_step_*`` functions and ``L.NStepLSTM`` are compositions of these and of the
-array converters (transpose_sequence, stack, get_item), so they export unrolled.
+``L.LSTM`` exports as ``linear`` + ``lstm``: while a function hook is active, as
+export's is, the link takes its unfused path.  The ``n_step_*`` functions and
+``L.NStep*`` links are compositions of these and of the array converters
+(transpose_sequence, stack, get_item), so they export unrolled.
 """
 from kusari.onnx.converters._util import FN
 from kusari.onnx.registry import register
@@ -33,18 +35,3 @@ def lstm(ctx, node, inputs, outputs):
     c_prev, x = inputs
     units = ctx.in_shapes[0][1]
     _lstm_cell(ctx, c_prev, x, ctx.in_shapes[1][0], ctx.in_shapes[0][0], units, outputs)
-
-
-@register(FN + 'rnn.lstm._LinearLSTM', ['Gemm', 'Reshape', 'Split', 'Sigmoid', 'Tanh',
-                                         'Mul', 'Add'],
-          name='L.LSTM step (fused linear + lstm)')
-def linear_lstm(ctx, node, inputs, outputs):
-    # inputs: c_prev, x, W_upward, b_upward[, h_prev, W_lateral]
-    c_prev, x, w, b = inputs[:4]
-    gates = ctx.op('Gemm', [x, w, b], transB=1)
-    if len(inputs) == 6:
-        h, wl = inputs[4:6]
-        gates = ctx.op('Add', [gates, ctx.op('Gemm', [h, wl], transB=1)])
-    units = ctx.in_shapes[0][1]
-    _lstm_cell(ctx, c_prev, gates, ctx.in_shapes[1][0], ctx.in_shapes[0][0], units,
-               outputs)
