@@ -9,7 +9,12 @@ from kusari import onnx as konnx
 
 ort = pytest.importorskip('onnxruntime')
 
-OPSETS = sorted({konnx.MIN_OPSET, 17, 18, 20, konnx.DEFAULT_OPSET})
+import os
+# the opsets where some converter's mapping changes, and the default; KO_OPSETS=24,25
+# runs others
+OPSETS = sorted({konnx.MIN_OPSET, 17, 18, 20, 23, konnx.default_opset()})
+if os.environ.get('KO_OPSETS'):
+    OPSETS = [int(v) for v in os.environ['KO_OPSETS'].split(',')]
 
 
 def run_ort(proto, feeds):

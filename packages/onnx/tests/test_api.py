@@ -75,7 +75,7 @@ def test_names_graph_name_and_opset():
     proto = konnx.export(model, (rand(2, 3), rand(2, 3, seed=1)),
                          input_names={'Input_1': 'bb'})
     assert [i.name for i in proto.graph.input] == ['Input_0', 'bb']
-    assert proto.opset_import[0].version == konnx.DEFAULT_OPSET
+    assert proto.opset_import[0].version == konnx.default_opset() == konnx.DEFAULT_OPSET
 
 
 def test_dict_inputs_and_outputs():

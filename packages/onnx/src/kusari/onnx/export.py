@@ -214,7 +214,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
         graph_name (str): the ONNX graph's name.
         save_text (bool): also write a readable dump to ``filename + '.txt'``.
         opset_version (int): the default-domain opset; None: the newest supported
-            (:data:`kusari.onnx.DEFAULT_OPSET`).
+            (:func:`kusari.onnx.default_opset`).
         train (bool): export training behaviour (dropout on, batch statistics).
         input_names (list or dict): ONNX input names (default ``Input_0``, ...); a dict
             maps default names to new ones.
