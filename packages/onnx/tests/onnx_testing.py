@@ -1,5 +1,7 @@
 """Shared checks of the kusari-onnx tests: export, validate, run in ONNX Runtime and
 compare with kusari's own forward pass."""
+import os
+
 import numpy
 import onnx
 import pytest
@@ -9,7 +11,6 @@ from kusari import onnx as konnx
 
 ort = pytest.importorskip('onnxruntime')
 
-import os
 # the opsets where some converter's mapping changes, and the default; KO_OPSETS=24,25
 # runs others
 OPSETS = sorted({konnx.MIN_OPSET, 17, 18, 20, 23, konnx.default_opset()})

@@ -6,7 +6,6 @@ import numpy
 import pytest
 
 import kusari
-import kusari.functions as F
 import kusari.links as L
 
 import models
