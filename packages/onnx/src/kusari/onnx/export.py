@@ -135,6 +135,14 @@ class _Trace:
         return order
 
 
+def _copy(model):
+    """A deep copy to run (an uncopyable model, holding a file say, runs in place)."""
+    try:
+        return copy.deepcopy(model)
+    except Exception:  # noqa: BLE001
+        return model
+
+
 def _perturb(a):
     """Other values of the same kind: floats scaled and shifted, others rotated."""
     if a.dtype.kind in 'fc':
@@ -254,11 +262,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
     in_names = _rename(default_in, input_names, 'input_names')
     external = dict(external_converters or {})
 
-    try:
-        work = copy.deepcopy(model)
-    except Exception:  # noqa: BLE001  (an uncopyable model is traced in place)
-        work = model
-    trace = _Trace(work, arrays, kind, arg_names, train, external)
+    trace = _Trace(_copy(model), arrays, kind, arg_names, train, external)
     default_out = [k if k is not None else 'Output_%d' % i
                    for i, (k, _) in enumerate(trace.out_items)]
     out_names = _rename(default_out, output_names, 'output_names')
@@ -278,7 +282,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                                   'which has %d dimensions' % (ax, n, a.ndim))
             a = numpy.concatenate([a, a], axis=ax)
         probe_arrays.append(_perturb(a))
-    probe = _Trace(copy.deepcopy(model), probe_arrays, kind, arg_names, train, {})
+    probe = _Trace(_copy(model), probe_arrays, kind, arg_names, train, {})
     if [registry.function_key(f) for f in probe.functions] != \
             [registry.function_key(f) for f in trace.functions]:
         raise ExportError(
@@ -390,8 +394,8 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                     'kusari.onnx.export: input %d of %s is an array computed from the '
                     'model inputs outside the recorded graph (through .array, NumPy, or '
                     'a function without gradient such as F.sign/F.floor/F.argmax '
-                    'on the way); it would be frozen into the file. Compute it with '
-                    'differentiable kusari functions. At %s'
+                    'on the way), or drawn at random; it would be frozen into the file. '
+                    'Compute it with differentiable kusari functions. At %s'
                     % (i, type(f).__name__, _describe(f, idx, total,
                                                       rec[2] if rec else None)))
         in_ns = [name_of_input(f, i, vn) for i, vn in enumerate(f.inputs)]
