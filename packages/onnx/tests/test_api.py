@@ -199,3 +199,27 @@ def test_values_computed_outside_the_graph_are_refused():
     model = Fn(lambda x: x + kusari.Variable(numpy.asarray(x.array.max()), requires_grad=False))
     with pytest.raises(konnx.ExportError, match='outside the recorded graph'):
         konnx.export(model, rand(2, 3))
+
+
+def test_onnx_chainer_style_external_converters():
+    # onnx-chainer's form: fn(params) returning NodeProtos; here overriding Sigmoid
+    def as_tanh(params):
+        return onnx.helper.make_node('Tanh', params.input_names, params.output_names),
+    x = rand(2, 5)
+    proto = konnx.export(Fn(F.sigmoid), x, external_converters={'Sigmoid': as_tanh})
+    y, = run_ort(proto, {'Input_0': x})
+    numpy.testing.assert_allclose(y, numpy.tanh(x), rtol=1e-6)
+
+    class Dummy(kusari.FunctionNode):
+        def forward(self, inputs):
+            return numpy.ones_like(inputs[0]),
+
+    def dummy(params):
+        return onnx.helper.make_node('Dummy', params.input_names, params.output_names,
+                                     domain='custom')
+    proto = konnx.export(Fn(lambda v: Dummy().apply((v,))[0]), x,
+                         external_converters={'Dummy': dummy},
+                         external_opset_imports={'custom': 1})
+    assert proto.graph.node[0].op_type == 'Dummy'
+    assert proto.graph.node[0].domain == 'custom'
+    onnx.checker.check_model(proto)

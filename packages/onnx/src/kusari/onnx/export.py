@@ -2,8 +2,10 @@
 import collections
 import copy
 import os
+import inspect
 import tempfile
 import traceback
+import types
 
 import numpy
 import onnx
@@ -42,7 +44,34 @@ def _external_for(external, node):
     if not external:
         return None
     key = registry.function_key(node)
-    return external.get(key) or external.get(key.rsplit('.', 1)[1])
+    fn = external.get(key) or external.get(key.rsplit('.', 1)[1])
+    if fn is not None and _takes_one_argument(fn):
+        return _onnx_chainer_style(fn)
+    return fn
+
+
+def _takes_one_argument(fn):
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY,
+                                                  p.POSITIONAL_OR_KEYWORD)]
+    return len(positional) == 1 and not any(p.kind == p.VAR_POSITIONAL for p in params)
+
+
+def _onnx_chainer_style(fn):
+    """Adapts an onnx-chainer converter, ``fn(params)`` returning NodeProtos."""
+    def conv(ctx, node, inputs, outputs):
+        params = types.SimpleNamespace(
+            func=node, opset_version=ctx.opset, input_names=list(inputs),
+            output_names=list(outputs), context=ctx)
+        made = fn(params)
+        if isinstance(made, onnx.NodeProto):
+            made = [made]
+        for n in made:
+            ctx.nodes.append(n)
+    return conv
 
 
 def _flatten_args(args):
@@ -230,8 +259,10 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             keys of a dict the model returns).
         return_named_inout (bool): also return the inputs and outputs by name.
         external_converters (dict): ``{'ClassName' or 'module.ClassName': fn}`` with
-            ``fn(ctx, node, inputs, outputs)`` (see :class:`kusari.onnx.Context`); they
-            take precedence over the built-in converters.
+            ``fn(ctx, node, inputs, outputs)`` (see :class:`kusari.onnx.Context`), or an
+            onnx-chainer converter ``fn(params)`` returning NodeProtos (``params`` has
+            ``func``, ``opset_version``, ``input_names``, ``output_names``,
+            ``context``); they take precedence over the built-in converters.
         external_opset_imports (dict): ``{domain: version}`` of custom operator domains
             that external converters use.
         dynamic_axes (dict): ``{input or output name: {axis: 'name'} or [axis, ...]}``,
