@@ -379,7 +379,10 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             if data is None:
                 raise ExportError('kusari.onnx.export: input %d of %s is a constant '
                                   'whose value was not recorded' % (i, type(f).__name__))
-            names[key] = _constant(ctx, numpy.asarray(data), vn.name or 'Constant')
+            data = numpy.asarray(data)
+            if _broadcasts(f, data.shape, ctx):
+                return _constant(ctx, data, vn.name or 'Constant', expand=False)
+            names[key] = _constant(ctx, data, vn.name or 'Constant')
             keep.append(vn)
             return names[key]
         raise ExportError('kusari.onnx.export: internal error: %s used before it was '
@@ -411,12 +414,18 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                        and id(vn) not in input_ids)
         g = probe.functions[idx]
         grec = probe.records.get(id(g))
+        in_ns_pre = {}
         for i, vn in enumerate(f.inputs):
             if ctx.in_values[i] is None or id(vn) in names:
                 continue
             if _dyn_dims(vn.shape, g.inputs[i].shape):
-                names[id(vn)] = _dynamic_constant(ctx, f, i, g.inputs[i].shape)
-                keep.append(vn)
+                c = _dynamic_constant(ctx, f, i, g.inputs[i].shape,
+                                      expand=not _broadcasts(f, vn.shape, ctx))
+                if _broadcasts(f, vn.shape, ctx):
+                    in_ns_pre[i] = c
+                else:
+                    names[id(vn)] = c
+                    keep.append(vn)
             elif grec is not None and not numpy.array_equal(
                     numpy.asarray(ctx.in_values[i]), numpy.asarray(grec[1][i]),
                     equal_nan=ctx.in_values[i].dtype.kind in 'fc'):
@@ -429,7 +438,8 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
                     'Compute it with differentiable kusari functions. At %s'
                     % (i, type(f).__name__, _describe(f, idx, total,
                                                       rec[2] if rec else None)))
-        in_ns = [name_of_input(f, i, vn) for i, vn in enumerate(f.inputs)]
+        in_ns = [in_ns_pre[i] if i in in_ns_pre else name_of_input(f, i, vn)
+                 for i, vn in enumerate(f.inputs)]
         outs = []
         out_nodes = [r() for r in f.outputs]
         for j, vn in enumerate(out_nodes):
@@ -519,9 +529,22 @@ def _mark(shape, other):
     return tuple(-1 if i in d else s for i, s in enumerate(shape))
 
 
-def _constant(ctx, value, name):
+# elementwise operators that broadcast as ONNX does: a constant input repeated along
+# some axes can be given to them without its repeats
+_BROADCASTING = {'kusari._core.' + n for n in ('Add', 'Sub', 'Mul', 'Div', 'PowVarVar')} | {
+    'kusari.functions.math.minmax_elementwise.Maximum',
+    'kusari.functions.math.minmax_elementwise.Minimum'}
+
+
+def _broadcasts(f, shape, ctx):
+    return f is not None and registry.function_key(f) in _BROADCASTING and \
+        len(f.inputs) == 2 and tuple(ctx.out_shapes[0] or ()) == tuple(shape)
+
+
+def _constant(ctx, value, name, expand=True):
     """A constant; one that repeats along some axes (running statistics broadcast to
-    the activations' shape) is stored once and expanded in the graph."""
+    the activations' shape) is stored once and expanded in the graph (or given as it
+    is to an operator that broadcasts)."""
     reduced = value
     if value.size > 64:
         for d in range(value.ndim):
@@ -532,10 +555,12 @@ def _constant(ctx, value, name):
                     reduced = first
     if reduced.size == value.size:
         return ctx.const(value, name=name)
+    if not expand:
+        return ctx.const(reduced, name=name)
     return ctx.op('Expand', [ctx.const(reduced, name=name), ctx.ints(value.shape)])
 
 
-def _dynamic_constant(ctx, f, i, probe_shape):
+def _dynamic_constant(ctx, f, i, probe_shape, expand=True):
     """A constant input whose shape follows the dynamic axes (an initial state of
     zeros, running statistics broadcast to the batch) is rebuilt in the graph: its one
     slice along those axes is stored and expanded to the inputs' sizes.  A constant
@@ -560,6 +585,8 @@ def _dynamic_constant(ctx, f, i, probe_shape):
             first = reduced.take([0], axis=d)
             if numpy.array_equal(reduced, numpy.broadcast_to(first, reduced.shape)):
                 reduced = first
+    if not expand:
+        return ctx.const(reduced)
     target = ctx.runtime_shape(shape, probe_shape, 'input %d of %s' % (i, type(f).__name__))
     return ctx.op('Expand', [ctx.const(reduced), target])
 
