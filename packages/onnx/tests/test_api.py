@@ -223,3 +223,22 @@ def test_onnx_chainer_style_external_converters():
     assert proto.graph.node[0].op_type == 'Dummy'
     assert proto.graph.node[0].domain == 'custom'
     onnx.checker.check_model(proto)
+
+
+def test_export_is_deterministic_and_reachable_from_kusari():
+    import kusari as k
+    model = models.LeNet()
+    x = rand(2, 1, 28, 28)
+    a = k.onnx.export(model, x, dynamic_axes={'Input_0': [0]}).SerializeToString()
+    b = konnx.export(model, x, dynamic_axes={'Input_0': [0]}).SerializeToString()
+    assert a == b
+
+
+def test_float64_and_int64():
+    model = Fn(lambda x, i, W, E: F.linear(x, W) + F.sum(F.embed_id(i, E), axis=1),
+               W=rand(3, 4, dtype=numpy.float64), E=rand(10, 3, dtype=numpy.float64))
+    x = rand(5, 4, dtype=numpy.float64)
+    i = numpy.arange(10, dtype=numpy.int64).reshape(5, 2)
+    proto = check(model, (x, i), dynamic_axes={'Input_0': [0], 'Input_1': [0]},
+                  other_args=[(rand(3, 4, dtype=numpy.float64, seed=2), i[:3])])
+    assert proto.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.DOUBLE
