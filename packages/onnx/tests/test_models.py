@@ -125,3 +125,15 @@ def test_bench_workload_models(name):
         x2 = rng.randint(0, 1000, (3, 16)).astype(numpy.int32)
     check(L.Classifier(model), x, dynamic_axes=DYN, other_args=[x2], rtol=1e-4,
           atol=1e-4)
+
+
+def test_transformer_any_batch_and_length():
+    model = models.Encoder()
+    rng = numpy.random.RandomState(0)
+    x = rng.randint(0, 50, (2, 7)).astype(numpy.int32)
+    dyn = {'Input_0': {0: 'batch', 1: 'length'}, 'Output_0': {0: 'batch'}}
+    proto = check(model, x, dynamic_axes=dyn, rtol=1e-4, atol=1e-5,
+                  other_args=[rng.randint(0, 50, (n, t)).astype(numpy.int32)
+                              for n, t in ((3, 5), (1, 12), (4, 4))])
+    dims = proto.graph.input[0].type.tensor_type.shape.dim
+    assert [d.dim_param for d in dims] == ['batch', 'length']

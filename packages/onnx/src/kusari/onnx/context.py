@@ -72,25 +72,32 @@ class Context:
         return outputs[0] if len(outputs) == 1 else list(outputs)
 
     def runtime_shape(self, shape, probe_shape, who):
-        """A 1-d int64 tensor of ``shape`` computed at run time: the dimensions that
-        changed in the probe run (the dynamic axes doubled) come from the inputs'
-        sizes, the others are constants."""
+        """A 1-d int64 tensor of ``shape`` computed at run time.
+
+        The probe run multiplied each dynamic axis by its own prime, so the ratio of a
+        dimension's two sizes tells which axes it is a multiple of: it becomes the
+        product of those axes' sizes (read from the graph inputs) and a constant.
+        """
         pieces = []
         for d, (s1, s2) in enumerate(zip(shape, probe_shape)):
             if s1 == s2:
                 pieces.append(self.ints([s1]))
                 continue
-            for name, axis, a1 in self.dyn_sources:
-                if s2 == 2 * s1 and a1 and s1 % a1 == 0:
-                    size = self.op('Gather', [self.op('Shape', [name]), self.ints([axis])],
-                                   axis=0)
-                    if s1 // a1 != 1:
-                        size = self.op('Mul', [size, self.ints([s1 // a1])])
-                    pieces.append(size)
-                    break
-            else:
+            r = s2 // s1 if s1 and s2 % s1 == 0 else 0
+            size, base = None, s1
+            for name, axis, a1, prime in self.dyn_sources:
+                while r and r % prime == 0 and a1 and base % a1 == 0:
+                    r //= prime
+                    base //= a1
+                    dim = self.op('Gather', [self.op('Shape', [name]), self.ints([axis])],
+                                  axis=0)
+                    size = dim if size is None else self.op('Mul', [size, dim])
+            if r != 1 or size is None:
                 raise ExportError('kusari.onnx.export: %s has shape %s whose dimension %d '
-                                  'follows no dynamic input axis' % (who, shape, d))
+                                  'is no multiple of the dynamic input axes' % (who, shape, d))
+            if base != 1:
+                size = self.op('Mul', [size, self.ints([base])])
+            pieces.append(size)
         return self.op('Concat', pieces, axis=0)
 
     def const(self, value, dtype=None, name=None):

@@ -267,8 +267,9 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             that external converters use.
         dynamic_axes (dict): ``{input or output name: {axis: 'name'} or [axis, ...]}``,
             e.g. ``{'Input_0': [0], 'Output_0': [0]}`` for a variable batch size.  The
-            model is run a second time (on another copy) with those axes doubled, to
-            find every shape that follows them.
+            model is run a second time (on another copy) with each of those axes
+            multiplied by its own prime (axes of one name share one), to find every
+            shape that follows them.
         check (bool): run the exported model in ONNX Runtime (``kusari-onnx[check]``)
             and raise if its outputs differ from kusari's.
 
@@ -305,13 +306,28 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
     # A second run (on another copy) with other input values, and the dynamic axes
     # doubled, shows which shapes follow those axes and catches values computed from
     # the inputs outside the recorded graph (they would be frozen into the file).
-    probe_arrays = []
+    # each dynamic dimension (axes of one name, or of one size when unnamed) gets a
+    # prime factor, so that any size computed from several of them can be traced back
+    primes = iter([2, 3, 5, 7, 11, 13])
+    factor, sources, axis_factor = {}, [], {}
     for a, n in zip(arrays, in_names):
         for ax in sorted(dyn.get(n, {})):
             if ax >= a.ndim:
                 raise ExportError('kusari.onnx.export: dynamic axis %d of input %s, '
                                   'which has %d dimensions' % (ax, n, a.ndim))
-            a = numpy.concatenate([a, a], axis=ax)
+            dname = dyn[n][ax]
+            group = ('size', a.shape[ax]) if dname == '%s_dim%d' % (n, ax) else dname
+            if group not in factor:
+                factor[group] = next(primes, None)
+                if factor[group] is None:
+                    raise ExportError('kusari.onnx.export: at most 6 distinct dynamic '
+                                      'dimensions are supported')
+                sources.append((n, ax, a.shape[ax], factor[group]))
+            axis_factor[(n, ax)] = factor[group]
+    probe_arrays = []
+    for a, n in zip(arrays, in_names):
+        for ax in sorted(dyn.get(n, {})):
+            a = numpy.concatenate([a] * axis_factor[(n, ax)], axis=ax)
         probe_arrays.append(_perturb(a))
     probe = _Trace(_copy(model), probe_arrays, kind, arg_names, train, {})
     if [registry.function_key(f) for f in probe.functions] != \
@@ -322,8 +338,7 @@ def export(model, args, filename=None, export_params=True, graph_name='Graph',
             'control flow)' % (' or the size of the dynamic axes %s' % dyn if dyn else ''))
 
     ctx = Context(opset)
-    ctx.dyn_sources = [(n, ax, a.shape[ax]) for n, a in zip(in_names, arrays)
-                       for ax in dyn.get(n, {})]
+    ctx.dyn_sources = sources
     graph_inputs = []
     names = {}          # id(VariableNode) -> ONNX name
     keep = []           # keeps the nodes named above alive

@@ -58,8 +58,13 @@ def pow_const_var(ctx, node, inputs, outputs):
     ctx.op('Pow', [_value(ctx, node), inputs[0]], outputs=outputs)
 
 
-@register(C + 'Reshape', ['Reshape'], name='reshape')
+@register(C + 'Reshape', ['Reshape', 'Shape, Gather, Mul, Concat (several dynamic dims)'],
+          name='reshape')
 def reshape(ctx, node, inputs, outputs):
+    if list(ctx.dyn_out_shapes[0]).count(-1) > 1:
+        shape = ctx.runtime_shape(ctx.out_shapes[0], ctx.probe_out_shapes[0], 'reshape')
+        ctx.op('Reshape', [inputs[0], shape], outputs=outputs)
+        return
     ctx.reshape(inputs[0], target_shape(ctx, 'reshape'), out=outputs[0])
 
 
