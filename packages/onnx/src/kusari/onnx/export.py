@@ -87,6 +87,8 @@ def _flatten_args(args):
 def _to_array(value, what):
     if isinstance(value, kusari.Variable):
         value = value.array
+    if hasattr(value, '__cuda_array_interface__') and hasattr(value, 'get'):
+        value = value.get()  # a CuPy array: the model is traced on the CPU
     if not isinstance(value, numpy.ndarray):
         if isinstance(value, (int, float, numpy.number)) and \
                 not isinstance(value, bool):
@@ -165,11 +167,15 @@ class _Trace:
 
 
 def _copy(model):
-    """A deep copy to run (an uncopyable model, holding a file say, runs in place)."""
+    """A deep copy to run, on the CPU (an uncopyable model, holding a file say, runs
+    in place)."""
     try:
-        return copy.deepcopy(model)
+        work = copy.deepcopy(model)
     except Exception:  # noqa: BLE001
         return model
+    if isinstance(work, kusari.Link):
+        work.to_cpu()
+    return work
 
 
 def _perturb(a):
