@@ -242,3 +242,16 @@ def test_float64_and_int64():
     proto = check(model, (x, i), dynamic_axes={'Input_0': [0], 'Input_1': [0]},
                   other_args=[(rand(3, 4, dtype=numpy.float64, seed=2), i[:3])])
     assert proto.graph.input[0].type.tensor_type.elem_type == onnx.TensorProto.DOUBLE
+
+
+@pytest.mark.gpu
+def test_gpu_model_is_exported_from_a_cpu_copy():
+    cupy = pytest.importorskip('cupy')
+    model = models.MLP()
+    x = rand(3, 64)
+    want = model(x).array
+    model.to_device('@cupy:0')
+    proto = konnx.export(model, cupy.asarray(x))
+    assert isinstance(model.l1.W.array, cupy.ndarray)  # the model stays on the GPU
+    y, = run_ort(proto, {'Input_0': x})
+    numpy.testing.assert_allclose(y, want, rtol=1e-5, atol=1e-6)
