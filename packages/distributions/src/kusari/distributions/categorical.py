@@ -22,7 +22,7 @@ def sample_indices(p, n):
 
 
 class Categorical(distribution.Distribution):
-    """Categorical distribution over the classes ``0 .. k-1``.
+    """Categorical distribution over the classes from 0 to k - 1.
 
     Args:
         p (~kusari.Variable or ndarray): the class probabilities, shape
