@@ -1,0 +1,3 @@
+"""kusari.iterators: dataset iterators (Chainer 7's ``chainer.iterators``)."""
+from kusari.iterators.order_samplers import OrderSampler, ShuffleOrderSampler  # noqa: F401
+from kusari.iterators.serial_iterator import SerialIterator  # noqa: F401
