@@ -1,0 +1,19 @@
+"""kusari.datasets: dataset classes and loaders (Chainer 7's ``chainer.datasets``)."""
+from kusari.datasets.concatenated_dataset import ConcatenatedDataset  # noqa: F401
+from kusari.datasets.dict_dataset import DictDataset  # noqa: F401
+from kusari.datasets.image_dataset import ImageDataset  # noqa: F401
+from kusari.datasets.image_dataset import LabeledImageDataset  # noqa: F401
+from kusari.datasets.pickle_dataset import open_pickle_dataset  # noqa: F401
+from kusari.datasets.pickle_dataset import open_pickle_dataset_writer  # noqa: F401
+from kusari.datasets.pickle_dataset import PickleDataset  # noqa: F401
+from kusari.datasets.pickle_dataset import PickleDatasetWriter  # noqa: F401
+from kusari.datasets.sub_dataset import get_cross_validation_datasets  # noqa: F401
+from kusari.datasets.sub_dataset import get_cross_validation_datasets_random  # noqa: F401
+from kusari.datasets.sub_dataset import split_dataset  # noqa: F401
+from kusari.datasets.sub_dataset import split_dataset_n  # noqa: F401
+from kusari.datasets.sub_dataset import split_dataset_n_random  # noqa: F401
+from kusari.datasets.sub_dataset import split_dataset_random  # noqa: F401
+from kusari.datasets.sub_dataset import SubDataset  # noqa: F401
+from kusari.datasets.text_dataset import TextDataset  # noqa: F401
+from kusari.datasets.transform_dataset import TransformDataset  # noqa: F401
+from kusari.datasets.tuple_dataset import TupleDataset  # noqa: F401
