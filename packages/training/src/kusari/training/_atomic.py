@@ -1,0 +1,35 @@
+"""Atomic writing of the files extensions produce (logs, plots, snapshots)."""
+import contextlib
+import os
+import tempfile
+
+
+@contextlib.contextmanager
+def temp_path_for(path):
+    """Yield a temporary path next to ``path``; on success rename it to ``path``.
+
+    The temporary name starts with ``.`` (hidden, and never mistaken for the final
+    file); it is removed if the body raises.
+    """
+    directory, name = os.path.split(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix='.' + name + '.', suffix='.tmp', dir=directory)
+    os.close(fd)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.remove(tmp)
+        except OSError:
+            pass
+        raise
+
+
+@contextlib.contextmanager
+def open_atomic(path, mode='w'):
+    """Open a temporary file that replaces ``path`` when the block succeeds."""
+    with temp_path_for(path) as tmp:
+        with open(tmp, mode) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
