@@ -94,3 +94,49 @@ def serialize_state(iterator, serializer):
             iterator._previous_epoch_detail = max(detail, 0.)
         else:
             iterator._previous_epoch_detail = -1.
+
+
+class EpochMixin:
+    """The progress properties shared by the iterators (``_state`` based)."""
+
+    @property
+    def current_position(self):
+        """The position in the current epoch's order."""
+        return self._state.current_position
+
+    @property
+    def epoch(self):
+        """The number of completed epochs."""
+        return self._state.epoch
+
+    @property
+    def is_new_epoch(self):
+        """``True`` right after the batch that completed an epoch."""
+        return self._state.is_new_epoch
+
+    @property
+    def epoch_detail(self):
+        """The progress in epochs as a float (``epoch + position / epoch size``)."""
+        size = self._epoch_size
+        return self.epoch + (self.current_position / size if size else 0.)
+
+    @property
+    def previous_epoch_detail(self):
+        """``epoch_detail`` before the last ``next()``; ``None`` before the first."""
+        if self._previous_epoch_detail < 0:
+            return None
+        return self._previous_epoch_detail
+
+    @property
+    def repeat(self):
+        return self._repeat
+
+    @property
+    def _epoch_size(self):
+        order = self._state.order
+        return len(self.dataset) if order is None else len(order)
+
+    def serialize(self, serializer):
+        """Save/load the position, epoch, order and previous epoch detail."""
+        serialize_state(self, serializer)
+

@@ -5,7 +5,7 @@ from kusari.dataset import iterator
 from kusari.iterators import _statemachine
 
 
-class SerialIterator(iterator.Iterator):
+class SerialIterator(_statemachine.EpochMixin, iterator.Iterator):
     """Dataset iterator that reads the examples one by one in the main thread.
 
     Args:
@@ -49,47 +49,6 @@ class SerialIterator(iterator.Iterator):
         return [dataset[index] for index in indices.tolist()]
 
     next = __next__
-
-    @property
-    def current_position(self):
-        """The position in the current epoch's order."""
-        return self._state.current_position
-
-    @property
-    def epoch(self):
-        """The number of completed epochs."""
-        return self._state.epoch
-
-    @property
-    def is_new_epoch(self):
-        """``True`` right after the batch that completed an epoch."""
-        return self._state.is_new_epoch
-
-    @property
-    def epoch_detail(self):
-        """The progress in epochs as a float (``epoch + position / epoch size``)."""
-        size = self._epoch_size
-        return self.epoch + (self.current_position / size if size else 0.)
-
-    @property
-    def previous_epoch_detail(self):
-        """``epoch_detail`` before the last ``next()``; ``None`` before the first."""
-        if self._previous_epoch_detail < 0:
-            return None
-        return self._previous_epoch_detail
-
-    @property
-    def repeat(self):
-        return self._repeat
-
-    @property
-    def _epoch_size(self):
-        order = self._state.order
-        return len(self.dataset) if order is None else len(order)
-
-    def serialize(self, serializer):
-        """Save/load the position, epoch, order and previous epoch detail."""
-        _statemachine.serialize_state(self, serializer)
 
     def reset(self):
         """Go back to the beginning (epoch 0, a fresh order)."""
