@@ -94,8 +94,10 @@ def test_bad_input():
         dataset.concat_examples([{'a': 1}, {'b': 1}])
     with pytest.raises(ValueError, match='concat_examples.*ranks'):
         dataset.concat_examples([numpy.zeros((2, 2)), numpy.zeros(2)], padding=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r'concat_examples.*shapes \[\(2,\), \(3,\)\]'):
         dataset.concat_examples([numpy.zeros(2), numpy.zeros(3)])
+    with pytest.raises(ValueError, match='concat_examples'):
+        dataset.concat_examples([numpy.zeros((2, 3)), numpy.zeros((3, 3))])
 
 
 def test_converter_decorator():
@@ -129,3 +131,15 @@ def test_call_converter_passes_device_object():
     assert seen == [backend.CpuDevice()]
     # A legacy plain function gets the device as given.
     assert _call_converter(lambda b, d: d, [1], -1) == -1
+
+
+def test_mixed_and_zero_dim_examples_match_stack():
+    zero_d = [numpy.float32(1.5) * numpy.ones((), numpy.float32), numpy.array(2.0, 'f')]
+    numpy.testing.assert_array_equal(dataset.concat_examples(zero_d), numpy.stack(zero_d))
+    mixed = [numpy.arange(3), [4, 5, 6]]
+    out = dataset.concat_examples(mixed)
+    numpy.testing.assert_array_equal(out, [[0, 1, 2], [4, 5, 6]])
+    promoted = [numpy.zeros(2, numpy.float32), numpy.ones(2, numpy.float64)]
+    assert dataset.concat_examples(promoted).dtype == numpy.stack(promoted).dtype
+    views = [numpy.arange(12).reshape(3, 4)[:, 1], numpy.arange(3)]
+    numpy.testing.assert_array_equal(dataset.concat_examples(views), numpy.stack(views))

@@ -112,9 +112,21 @@ def _concat_arrays(arrays, padding):
             return arrays
     if padding is not None:
         return _concat_arrays_with_padding(arrays, padding)
-    xp = backend.get_array_module(arrays[0])
-    with backend.using_device(backend.get_device_from_array(arrays[0])):
-        return xp.stack(arrays)
+    first = arrays[0]
+    if type(first) is numpy.ndarray and first.ndim:
+        # One concatenate of the flat data is faster than numpy.stack's per-array
+        # expand_dims; it needs every example to be an array of the same shape.
+        shape = first.shape
+        if all(type(a) is numpy.ndarray and a.shape == shape for a in arrays):
+            return numpy.concatenate(arrays).reshape((len(arrays),) + shape)
+    xp = backend.get_array_module(first)
+    try:
+        with backend.using_device(backend.get_device_from_array(first)):
+            return xp.stack(arrays)
+    except ValueError as e:
+        shapes = sorted({tuple(getattr(a, 'shape', ())) for a in arrays})
+        raise ValueError('concat_examples: cannot stack arrays of shapes {} without '
+                         'padding ({})'.format(shapes, e)) from None
 
 
 def _concat_arrays_with_padding(arrays, padding):
