@@ -36,7 +36,8 @@ def test_bad_unit_names_the_unit(cls, args):
 
 def test_get_trigger_forms():
     assert training.get_trigger(None)(None) is False
-    f = (lambda t: True)
+    def f(t):
+        return True
     assert training.get_trigger(f) is f
     t = training.get_trigger((5, 'iteration'))
     assert isinstance(t, triggers.IntervalTrigger) and t.period == 5

@@ -103,8 +103,8 @@ def snapshot(savefun=None, filename='snapshot_iter_{.updater.iteration}', *,
             it and the previous one is tried.
 
     Returns:
-        The snapshot extension (trigger ``(1, 'epoch')``, priority
-        :data:`~kusari.training.PRIORITY_WRITER`).
+        The snapshot extension (trigger ``(1, 'epoch')``, priority -100: it runs
+        after the other extensions of the iteration).
 
     Raises:
         TypeError: both ``savefun`` and ``writer`` are given.
@@ -145,7 +145,9 @@ class _Snapshot(extension.Extension):
     """The extension :func:`snapshot` returns."""
 
     trigger = 1, 'epoch'
-    priority = extension.PRIORITY_WRITER
+    # after every other extension (Chainer's -100): the snapshot then holds the
+    # state of this iteration's LogReport entry, plots, ...
+    priority = -100
 
     def __init__(self, target=None, condition=None, writer=None,
                  filename='snapshot_iter_{.updater.iteration}',
