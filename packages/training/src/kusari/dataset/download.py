@@ -11,6 +11,7 @@ never leaves a partial file behind.
 """
 import contextlib
 import hashlib
+import http.client
 import os
 import shutil
 import tempfile
@@ -140,10 +141,18 @@ def download_to(url, path, sha256=None, who='cached_download'):
             with os.fdopen(fd, 'wb') as out:
                 try:
                     with urllib.request.urlopen(url, timeout=_TIMEOUT) as response:
+                        expected = response.headers.get('Content-Length')
+                        received = 0
                         for chunk in iter(lambda: response.read(1 << 20), b''):
                             h.update(chunk)
                             out.write(chunk)
-                except (urllib.error.URLError, OSError, ValueError) as e:
+                            received += len(chunk)
+                        # read(n) does not notice a connection closed early.
+                        if expected is not None and received != int(expected):
+                            raise http.client.IncompleteRead(
+                                b'', int(expected) - received)
+                except (urllib.error.URLError, http.client.HTTPException, OSError,
+                        ValueError) as e:
                     raise DownloadError(
                         '{}: could not download {} ({}). Without network access, '
                         'download it elsewhere and put it at {}'.format(

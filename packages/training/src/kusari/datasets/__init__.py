@@ -17,3 +17,13 @@ from kusari.datasets.sub_dataset import SubDataset  # noqa: F401
 from kusari.datasets.text_dataset import TextDataset  # noqa: F401
 from kusari.datasets.transform_dataset import TransformDataset  # noqa: F401
 from kusari.datasets.tuple_dataset import TupleDataset  # noqa: F401
+from kusari.datasets.cifar import get_cifar10  # noqa: F401
+from kusari.datasets.cifar import get_cifar100  # noqa: F401
+from kusari.datasets.fashion_mnist import get_fashion_mnist  # noqa: F401
+from kusari.datasets.fashion_mnist import get_fashion_mnist_labels  # noqa: F401
+from kusari.datasets.kuzushiji_mnist import get_kuzushiji_mnist  # noqa: F401
+from kusari.datasets.kuzushiji_mnist import get_kuzushiji_mnist_labels  # noqa: F401
+from kusari.datasets.mnist import get_mnist  # noqa: F401
+from kusari.datasets.ptb import get_ptb_words  # noqa: F401
+from kusari.datasets.ptb import get_ptb_words_vocabulary  # noqa: F401
+from kusari.datasets.svhn import get_svhn  # noqa: F401
