@@ -72,7 +72,7 @@ class _Truncating(http.server.BaseHTTPRequestHandler):
 @pytest.mark.timeout(30)
 def test_interrupted_download_leaves_no_file(tmp_path):
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Truncating)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         url = 'http://127.0.0.1:{}/f.bin'.format(server.server_address[1])

@@ -36,7 +36,7 @@ def file_server(tmp_path):
     handler = functools.partial(_Handler, directory=str(www))
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), handler)
     server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield 'http://127.0.0.1:{}/'.format(server.server_address[1]), www, server.requests
