@@ -9,3 +9,5 @@ from kusari.dataset.download import get_dataset_directory  # noqa: F401
 from kusari.dataset.download import get_dataset_root  # noqa: F401
 from kusari.dataset.download import set_dataset_root  # noqa: F401
 from kusari.dataset.iterator import Iterator  # noqa: F401
+from kusari.dataset import tabular  # noqa: F401
+from kusari.dataset.tabular.tabular_dataset import TabularDataset  # noqa: F401
