@@ -148,3 +148,62 @@ def test_labeled_image_dataset(tmp_path):
     (tmp_path / 'bad.txt').write_text('rgb.png\n')
     with pytest.raises(ValueError, match='invalid format at line 0'):
         datasets.LabeledImageDataset(str(tmp_path / 'bad.txt'))
+
+
+def _zip_images(tmp_path, name, arrays):
+    import zipfile
+    Image = pytest.importorskip('PIL.Image', reason='Pillow is not installed')
+    path = tmp_path / name
+    with zipfile.ZipFile(path, 'w') as zf:
+        zf.writestr('dir/', b'')
+        for member, array in arrays.items():
+            buf = io.BytesIO()
+            Image.fromarray(array).save(buf, format='PNG')
+            zf.writestr(member, buf.getvalue())
+    return str(path)
+
+
+def test_zipped_image_datasets(tmp_path):
+    rng = numpy.random.RandomState(1)
+    imgs = {'dir/a.png': rng.randint(0, 256, (3, 4, 3)).astype(numpy.uint8),
+            'b.png': rng.randint(0, 256, (5, 2)).astype(numpy.uint8)}
+    z1 = _zip_images(tmp_path, 'one.zip', imgs)
+    ds = datasets.ZippedImageDataset(z1)
+    assert len(ds) == 2
+    numpy.testing.assert_array_equal(ds[0], imgs['dir/a.png'].transpose(2, 0, 1))
+    numpy.testing.assert_array_equal(ds.get_example('b.png'), imgs['b.png'][None])
+    assert ds[1].dtype == numpy.float32
+    ds2 = pickle.loads(pickle.dumps(ds))
+    numpy.testing.assert_array_equal(ds2[1], ds[1])
+
+    more = {'c.png': rng.randint(0, 256, (2, 2)).astype(numpy.uint8)}
+    z2 = _zip_images(tmp_path, 'two.zip', more)
+    multi = datasets.MultiZippedImageDataset([z1, z2], dtype=numpy.uint8)
+    assert len(multi) == 3
+    numpy.testing.assert_array_equal(multi[2], more['c.png'][None])
+    numpy.testing.assert_array_equal(multi[1], imgs['b.png'][None])
+    with pytest.raises(IndexError):
+        multi[3]
+
+    (tmp_path / 'labels.txt').write_text('b.png 4\ndir/a.png 2\n')
+    labeled = datasets.LabeledZippedImageDataset(z1, str(tmp_path / 'labels.txt'))
+    img, label = labeled[0]
+    numpy.testing.assert_array_equal(img, imgs['b.png'][None])
+    assert label == 4 and label.dtype == numpy.int32
+    (tmp_path / 'bad.txt').write_text('b.png 4 extra\n')
+    with pytest.raises(ValueError, match='invalid format at line 0'):
+        datasets.LabeledZippedImageDataset(z1, str(tmp_path / 'bad.txt'))
+
+
+@pytest.mark.timeout(60)
+def test_zipped_images_through_multiprocess_iterator(tmp_path):
+    from kusari import iterators
+    rng = numpy.random.RandomState(2)
+    imgs = {'{}.png'.format(i): rng.randint(0, 256, (4, 4)).astype(numpy.uint8)
+            for i in range(6)}
+    ds = datasets.ZippedImageDataset(_zip_images(tmp_path, 'z.zip', imgs))
+    ds[0]                                   # the parent has the archive open
+    with iterators.MultiprocessIterator(ds, 3, shuffle=False, n_processes=2) as it:
+        batch = it.next() + it.next()
+    for got, name in zip(batch, ds._paths):
+        numpy.testing.assert_array_equal(got, imgs[name][None])

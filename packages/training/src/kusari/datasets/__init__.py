@@ -3,6 +3,9 @@ from kusari.datasets.concatenated_dataset import ConcatenatedDataset  # noqa: F4
 from kusari.datasets.dict_dataset import DictDataset  # noqa: F401
 from kusari.datasets.image_dataset import ImageDataset  # noqa: F401
 from kusari.datasets.image_dataset import LabeledImageDataset  # noqa: F401
+from kusari.datasets.image_dataset import LabeledZippedImageDataset  # noqa: F401
+from kusari.datasets.image_dataset import MultiZippedImageDataset  # noqa: F401
+from kusari.datasets.image_dataset import ZippedImageDataset  # noqa: F401
 from kusari.datasets.pickle_dataset import open_pickle_dataset  # noqa: F401
 from kusari.datasets.pickle_dataset import open_pickle_dataset_writer  # noqa: F401
 from kusari.datasets.pickle_dataset import PickleDataset  # noqa: F401
