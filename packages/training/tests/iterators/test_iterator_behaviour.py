@@ -169,3 +169,37 @@ def test_serialize_missing_previous_epoch_detail_is_guessed(make_iterator):
     serializers.NpzDeserializer(target).load(it2)
     assert it2.current_position == 2 and it2.epoch == 1
     assert it2.previous_epoch_detail == pytest.approx(0.9)
+
+
+def test_copy_is_independent(make_iterator):
+    import copy
+    it = make_iterator([1, 2, 3, 4, 5], 2, repeat=False, shuffle=False)
+    dup = copy.copy(it)
+    assert [it.next() for _ in range(3)] == [[1, 2], [3, 4], [5]]
+    with pytest.raises(StopIteration):
+        it.next()
+    assert [dup.next() for _ in range(3)] == [[1, 2], [3, 4], [5]]
+    dup.finalize()
+    it2 = make_iterator([1, 2, 3, 4, 5, 6], 2, shuffle=False)
+    it2.next()
+    dup = copy.copy(it2)
+    try:
+        assert dup.next() == [3, 4] and it2.next() == [3, 4]
+    finally:
+        dup.finalize()
+
+
+def test_pickle_keeps_position(make_iterator):
+    import pickle
+    it = make_iterator([1, 2, 3, 4, 5, 6], 2,
+                       order_sampler=iterators.ShuffleOrderSampler(
+                           numpy.random.RandomState(0)))
+    first = it.next() + it.next()
+    clone = pickle.loads(pickle.dumps(it))
+    try:
+        assert clone.epoch_detail == pytest.approx(4 / 6)
+        assert clone.previous_epoch_detail == pytest.approx(2 / 6)
+        last = clone.next()
+        assert clone.is_new_epoch and sorted(first + last) == [1, 2, 3, 4, 5, 6]
+    finally:
+        clone.finalize()

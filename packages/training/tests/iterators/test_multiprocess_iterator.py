@@ -225,3 +225,48 @@ def test_copy_gets_own_workers():
             assert dup.next() == [2, 3] and it.next() == [2, 3]
         finally:
             dup.finalize()
+
+
+class Stalling:
+    def __init__(self, nth, sleep):
+        self.nth, self.sleep = nth, sleep
+
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        if i == self.nth:
+            time.sleep(self.sleep)
+        return i
+
+
+@pytest.mark.parametrize('nth', [0, 1, 2, 4])
+def test_stalled_dataset_warns_on_that_batch_only(nth):
+    it = iterators.MultiprocessIterator(Stalling(nth, 0.5), 2, shuffle=False,
+                                        repeat=False, dataset_timeout=0.2)
+    try:
+        got = []
+        for b in range(3):
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter('always')
+                got.append(it.next())
+            timeouts = [w for w in caught
+                        if issubclass(w.category, it.TimeoutWarning)]
+            assert len(timeouts) == (1 if b == nth // 2 else 0), (b, timeouts)
+        with pytest.raises(StopIteration):
+            it.next()
+        assert got == [[0, 1], [2, 3], [4]]
+    finally:
+        it.finalize()
+
+
+def test_finalize_does_not_deadlock_with_large_results():
+    import threading
+    it = iterators.MultiprocessIterator(numpy.ones((200, 20000)), 10, n_processes=2,
+                                        n_prefetch=3)
+    for _ in range(3):
+        it.next()
+    t = threading.Thread(target=it.finalize, daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive()

@@ -144,6 +144,32 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
         self._head_state = getattr(self, '_state', None)
         self._shutdown()
 
+    # Attributes that belong to this object only (workers, batches in flight):
+    # copies and unpickled objects start their own on first use, from the
+    # position of the last batch handed out.
+    _transient = ('_queue',)
+
+    def _reset_transient(self):
+        pass
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for name in self._transient:
+            state.pop(name, None)
+        state['_submitted'] = 0
+        state['_head_state'] = state['_state']
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._queue = collections.deque()
+        self._reset_transient()
+
+    def __copy__(self):
+        new = type(self).__new__(type(self))
+        new.__setstate__(self.__getstate__())
+        return new
+
     def __del__(self):
         try:
             self.finalize()

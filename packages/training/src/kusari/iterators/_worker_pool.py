@@ -12,6 +12,7 @@ import os
 import pickle
 import signal
 import sys
+import time
 from multiprocessing import connection
 
 
@@ -47,16 +48,17 @@ def _worker_main(conn, fetch, init_args, parent_pid, other_conns):
         if msg is None:
             break
         key, tasks = msg
+        start = time.perf_counter()
         try:
             out = [fetch(state, task) for task in tasks]
-            payload = (key, True, out)
-            conn.send(payload)
+            conn.send((key, True, out, time.perf_counter() - start))
         except BaseException as e:  # noqa: B902 - report everything to the parent
+            elapsed = time.perf_counter() - start
             try:
-                conn.send((key, False, e))
+                conn.send((key, False, e, elapsed))
             except Exception:
                 conn.send((key, False, RuntimeError(
-                    'an exception that cannot be pickled: {!r}'.format(e))))
+                    'an exception that cannot be pickled: {!r}'.format(e)), elapsed))
     conn.close()
 
 
@@ -79,7 +81,8 @@ class WorkerPool:
     """``n`` worker processes running ``fetch(init_args, task)`` on chunks of tasks.
 
     Results are keyed: :meth:`submit` sends a chunk under a key, :meth:`wait`
-    returns ``{key: (ok, result)}`` for chunks that completed.
+    returns ``{key: (ok, result, seconds the worker spent)}`` for chunks that
+    completed.
     """
 
     def __init__(self, ctx, n, fetch, init_args, maxtasksperchild=None):
@@ -138,7 +141,7 @@ class WorkerPool:
         return self._workers[index]
 
     def wait(self, timeout):
-        """Receive what is ready within ``timeout`` seconds: ``{key: (ok, value)}``.
+        """Receive what is ready within ``timeout`` seconds: ``{key: (ok, value, s)}``.
 
         Raises:
             WorkerDied: A worker ended while it still owed results.
@@ -174,11 +177,11 @@ class WorkerPool:
             try:
                 if not worker.conn.poll():
                     return
-                key, ok, value = worker.conn.recv()
+                key, ok, value, elapsed = worker.conn.recv()
             except (EOFError, OSError):
                 return
             except pickle.UnpicklingError as e:
-                key, ok, value = worker.pending[0], False, e
+                key, ok, value, elapsed = worker.pending[0], False, e, 0.
             if worker.pending and worker.pending[0] == key:
                 worker.pending.popleft()
             else:
@@ -186,7 +189,7 @@ class WorkerPool:
                     worker.pending.remove(key)
                 except ValueError:
                     pass
-            out[key] = (ok, value)
+            out[key] = (ok, value, elapsed)
 
     def terminate(self, timeout=10):
         """Stop every worker (SIGTERM, then SIGKILL) and wait until they are gone."""

@@ -8,6 +8,7 @@ flight) and only small descriptors travel through the pipes.
 """
 import multiprocessing
 import os
+import time
 import warnings
 
 import numpy
@@ -196,35 +197,45 @@ class MultiprocessIterator(_prefetch.PrefetchIterator):
 
     def _collect(self, pending, slot):
         results = self._results
-        waited = 0.
+        timeout = self.dataset_timeout
         warned = False
-        step = 0.1
+        # Time our own wait (a batch queued behind a slow one is not itself slow)
+        # and, below, the time the workers spent on it.
+        started = time.monotonic()
         while not all(key in results for key in pending.keys):
             try:
-                results.update(self._pool.wait(step))
+                results.update(self._pool.wait(0.05))
             except _worker_pool.WorkerDied as e:
                 raise RuntimeError('MultiprocessIterator: {}'.format(e)) from None
-            waited += step
-            if self.dataset_timeout and not warned and waited >= self.dataset_timeout:
-                warnings.warn(
-                    'MultiprocessIterator: loading a batch took more than {} seconds '
-                    '(dataset_timeout); still waiting'.format(self.dataset_timeout),
-                    MultiprocessIterator.TimeoutWarning)
+            if timeout and not warned and time.monotonic() - started >= timeout:
+                self._warn_timeout()
                 warned = True
         examples = []
         error = None
+        slowest = 0.
         for key in pending.keys:
-            ok, value = results.pop(key)
+            ok, value, elapsed = results.pop(key)
+            slowest = max(slowest, elapsed)
             if not ok:
                 error = error or value
             else:
                 examples.extend(value)
+        if timeout and not warned and slowest >= timeout:
+            # Loaded in the background while we were busy, but slowly all the same.
+            self._warn_timeout()
         if error is not None:
             raise error
         if self._buffers is None:
             return examples
         buf = self._buffers[slot]
         return [_unpack(example, buf) for example in examples]
+
+    def _warn_timeout(self):
+        warnings.warn(
+            'MultiprocessIterator: loading a batch took more than {} seconds '
+            '(dataset_timeout): a stalled dataset or too few workers?'.format(
+                self.dataset_timeout), MultiprocessIterator.TimeoutWarning,
+            stacklevel=4)
 
     def _shutdown(self):
         pool, self._pool = self._pool, None
@@ -233,18 +244,9 @@ class MultiprocessIterator(_prefetch.PrefetchIterator):
         self._buffers = None
         self._results = {}
 
-    def __copy__(self):
-        # Evaluator-style copies get their own workers, not a shared pool.
-        new = type(self).__new__(type(self))
-        new.__dict__.update(self.__dict__)
-        new._pool = None
-        new._buffers = None
-        new._results = {}
-        new._queue = type(self._queue)()
-        new._submitted = 0
-        new._head_state = new._state
-        return new
+    _transient = ('_queue', '_pool', '_buffers', '_results')
 
-    def __getstate__(self):
-        raise TypeError('MultiprocessIterator cannot be pickled (it owns worker '
-                        'processes); save its position with serialize() instead')
+    def _reset_transient(self):
+        self._pool = None
+        self._buffers = None
+        self._results = {}

@@ -49,3 +49,8 @@ class MultithreadIterator(_prefetch.PrefetchIterator):
         if pool is not None:
             pool.terminate()
             pool.join()
+
+    _transient = ('_queue', '_pool')
+
+    def _reset_transient(self):
+        self._pool = None
