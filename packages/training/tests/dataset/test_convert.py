@@ -143,3 +143,20 @@ def test_mixed_and_zero_dim_examples_match_stack():
     assert dataset.concat_examples(promoted).dtype == numpy.stack(promoted).dtype
     views = [numpy.arange(12).reshape(3, 4)[:, 1], numpy.arange(3)]
     numpy.testing.assert_array_equal(dataset.concat_examples(views), numpy.stack(views))
+
+
+@pytest.mark.gpu
+@pytest.mark.parametrize('padding', [None, 0])
+def test_concat_to_gpu_and_back(padding):
+    import cupy
+    arrays = [numpy.arange(3, dtype=numpy.float32), numpy.ones(3, numpy.float32)]
+    out = dataset.concat_examples(list(zip(arrays, [1, 2])), device=0, padding=padding)
+    assert isinstance(out[0], cupy.ndarray) and int(out[0].device) == 0
+    numpy.testing.assert_array_equal(cupy.asnumpy(out[0]), numpy.stack(arrays))
+    on_gpu = [cupy.asarray(a) for a in arrays]
+    stacked = dataset.concat_examples(on_gpu, padding=padding)
+    assert isinstance(stacked, cupy.ndarray)
+    back = dataset.concat_examples(on_gpu, device=-1, padding=padding)
+    assert isinstance(back, numpy.ndarray)
+    numpy.testing.assert_array_equal(back, numpy.stack(arrays))
+    assert isinstance(dataset.to_device('@cupy:0', arrays[0]), cupy.ndarray)
