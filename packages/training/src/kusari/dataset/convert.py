@@ -206,8 +206,9 @@ def concat_examples(batch, device=None, padding=None):
     first = batch[0]
     if isinstance(first, tuple):
         n = len(first)
-        for i, example in enumerate(batch):
-            _check_structure(example, first, i)
+        if not all(isinstance(e, tuple) and len(e) == n for e in batch):
+            for i, example in enumerate(batch):
+                _check_structure(example, first, i)
         if not isinstance(padding, tuple):
             padding = (padding,) * n
         elif len(padding) != n:
@@ -218,8 +219,10 @@ def concat_examples(batch, device=None, padding=None):
                                              padding[i]))
             for i in range(n))
     if isinstance(first, dict):
-        for i, example in enumerate(batch):
-            _check_structure(example, first, i)
+        keys = first.keys()
+        if not all(isinstance(e, dict) and e.keys() == keys for e in batch):
+            for i, example in enumerate(batch):
+                _check_structure(example, first, i)
         if not isinstance(padding, dict):
             padding = {key: padding for key in first}
         return {key: to_device(device, _concat_arrays(
