@@ -20,10 +20,11 @@ class TupleDataset:
     >>> import numpy
     >>> from kusari.datasets import TupleDataset
     >>> ds = TupleDataset(numpy.arange(3) * 10, ['a', 'b', 'c'])
-    >>> len(ds), ds[1]
-    (3, (np.int64(10), 'b'))
-    >>> ds[:2]
-    [(np.int64(0), 'a'), (np.int64(10), 'b')]
+    >>> x, t = ds[1]
+    >>> len(ds), int(x), t
+    (3, 10, 'b')
+    >>> [(int(x), t) for x, t in ds[:2]]
+    [(0, 'a'), (10, 'b')]
 
     """
 
