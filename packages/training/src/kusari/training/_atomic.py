@@ -27,9 +27,12 @@ def temp_path_for(path):
 
 @contextlib.contextmanager
 def open_atomic(path, mode='w'):
-    """Open a temporary file that replaces ``path`` when the block succeeds."""
+    """Open a temporary file that replaces ``path`` when the block succeeds.
+
+    No ``fsync``: a killed process never leaves a partial file under ``path``
+    (the rename is atomic); logs and plots are rewritten often and are not worth
+    a disk flush each time (snapshots are: ``save_npz`` syncs them).
+    """
     with temp_path_for(path) as tmp:
         with open(tmp, mode) as f:
             yield f
-            f.flush()
-            os.fsync(f.fileno())

@@ -9,6 +9,12 @@ from kusari import reporter as reporter_module
 from kusari import serializer as serializer_module
 from kusari.training import extension as extension_module
 from kusari.training import util as trigger_util
+from kusari.training.triggers import interval_trigger
+
+
+def _fires_every_iteration(trigger):
+    return (type(trigger) is interval_trigger.IntervalTrigger
+            and trigger.unit == 'iteration' and trigger.period == 1)
 
 
 class _ExtensionEntry:
@@ -62,9 +68,23 @@ class Trainer:
         self._start_at = None
         self._snapshot_elapsed_time = 0.0
         self._final_elapsed_time = None
+        self._running = False
         updater.connect_trainer(self)
         for ext in extensions or ():
             self.extend(ext)
+
+    def _sync_every_iteration(self):
+        # The skipped every-iteration triggers get the state a call at the current
+        # iteration would have left (only while or after running: before, their
+        # state is what was loaded or constructed).
+        if not (self._running or self._done or self._start_at is not None):
+            return
+        updater = self.updater
+        for entry in self._extensions.values():
+            if _fires_every_iteration(entry.trigger):
+                entry.trigger._previous_iteration = updater.iteration
+                if hasattr(updater, 'epoch_detail'):
+                    entry.trigger._previous_epoch_detail = updater.epoch_detail
 
     @property
     def is_before_training(self):
@@ -187,17 +207,23 @@ class Trainer:
         update = self.updater.update
         reporter = self.reporter
         stop_trigger = self.stop_trigger
-        # (trigger, extension) pairs bound once: the loop below is the hot path
-        calls = [(entry.trigger, entry.extension) for _, entry in extensions]
+        # (trigger, extension) pairs bound once: the loop below is the hot path.
+        # A trigger that fires at every iteration is not called (its state is
+        # brought up to date before serialization, see _sync_every_iteration).
+        calls = [(None if _fires_every_iteration(entry.trigger) else entry.trigger,
+                  entry.extension) for _, entry in extensions]
+        self._running = True
         try:
             while not stop_trigger(self):
                 self.observation = observation = {}
                 with reporter.scope(observation):
                     update()
                     for trigger, ext in calls:
-                        if trigger(self):
+                        if trigger is None or trigger(self):
                             ext(self)
         except Exception as e:
+            self._running = False
+            self._sync_every_iteration()
             exc_info = sys.exc_info()
             if show_loop_exception_msg:
                 f = sys.stderr
@@ -216,6 +242,9 @@ class Trainer:
                                          .format(entry.extension.name, he))
             raise
         finally:
+            if self._running:
+                self._running = False
+                self._sync_every_iteration()
             for _, entry in extensions:
                 finalize = getattr(entry.extension, 'finalize', None)
                 if finalize:
@@ -231,6 +260,7 @@ class Trainer:
         Keys: ``updater/...``, ``stop_trigger/...``, ``extensions/<name>/...``,
         ``extension_triggers/<name>/...`` and ``_snapshot_elapsed_time``.
         """
+        self._sync_every_iteration()
         self.updater.serialize(serializer['updater'])
         if hasattr(self.stop_trigger, 'serialize'):
             self.stop_trigger.serialize(serializer['stop_trigger'])

@@ -2,7 +2,6 @@
 import json
 import os
 
-from kusari import reporter
 from kusari import serializer as serializer_module
 from kusari.training import _atomic
 from kusari.training import _summary
@@ -79,11 +78,11 @@ class LogReport(extension.Extension):
         """Save or load the trigger, the running summary and the log (as JSON)."""
         if hasattr(self._trigger, 'serialize'):
             self._trigger.serialize(serializer['_trigger'])
-        _summary.serialize_dict_summary(self._summary, serializer['_summary'])
+        self._summary.serialize(serializer['_summary'])
         if isinstance(serializer, serializer_module.Serializer):
             serializer('_log', json.dumps(self._log))
         else:
             self._log = json.loads(serializer('_log', json.dumps(self._log)))
 
     def _init_summary(self):
-        self._summary = reporter.DictSummary()
+        self._summary = _summary.FastDictSummary()

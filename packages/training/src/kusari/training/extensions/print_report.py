@@ -59,6 +59,8 @@ class PrintReport(extension.Extension):
                             'of one, but got {}'.format(type(log_report).__name__))
         log = log_report.log
         log_len = self._log_len
+        if len(log) <= log_len:       # the common case: nothing new to print
+            return
         # '\033[J' clears what a progress bar drew below the cursor; only on a
         # terminal (a log file or a CI log gets plain lines)
         clear = _isatty(out)
