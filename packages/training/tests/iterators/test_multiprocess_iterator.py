@@ -270,3 +270,20 @@ def test_finalize_does_not_deadlock_with_large_results():
     t.start()
     t.join(10)
     assert not t.is_alive()
+
+
+@pytest.mark.parametrize('shared_mem', [None, 1 << 12])
+def test_spawn_start_method(shared_mem):
+    # What macOS and Windows use: the dataset is pickled to each worker.
+    data = datasets.TupleDataset(numpy.arange(12.).reshape(6, 2), numpy.arange(6))
+    it = iterators.MultiprocessIterator(data, 4, shuffle=False, n_processes=2,
+                                        shared_mem=shared_mem)
+    it.start_method = 'spawn'
+    try:
+        batch = it.next() + it.next()
+        assert [int(t) for _, t in batch] == [0, 1, 2, 3, 4, 5, 0, 1]
+        numpy.testing.assert_array_equal(batch[5][0], [10., 11.])
+        pids = it.worker_pids
+    finally:
+        it.finalize()
+    assert _wait_gone(pids) if os.path.isdir('/proc/self') else True

@@ -97,7 +97,10 @@ class WorkerPool:
 
     def _spawn(self):
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
-        others = [w.conn for w in self._workers] + [parent_conn]
+        # A forked child inherits the parent's pipe ends and closes them; a
+        # spawned one starts without them.
+        forked = self._ctx.get_start_method() == 'fork'
+        others = [w.conn for w in self._workers] + [parent_conn] if forked else []
         process = self._ctx.Process(
             target=_worker_main,
             args=(child_conn, self._fetch, self._init_args, os.getpid(), others),

@@ -157,10 +157,17 @@ class MultiprocessIterator(_prefetch.PrefetchIterator):
 
     # -- workers -----------------------------------------------------------------------
 
-    @staticmethod
-    def _context():
-        methods = multiprocessing.get_all_start_methods()
-        return multiprocessing.get_context('fork' if 'fork' in methods else 'spawn')
+    #: The multiprocessing start method: ``None`` picks ``'fork'`` where the
+    #: platform has it (the dataset is inherited), else ``'spawn'`` (the dataset
+    #: is pickled to each worker).
+    start_method = None
+
+    def _context(self):
+        method = self.start_method
+        if method is None:
+            methods = multiprocessing.get_all_start_methods()
+            method = 'fork' if 'fork' in methods else 'spawn'
+        return multiprocessing.get_context(method)
 
     def _start_pool(self):
         ctx = self._context()
