@@ -85,8 +85,8 @@ def bench_iterators(repeats, n_batches, batch_size, n_processes, io=False):
             lambda: iterators.SerialIterator(ds, batch_size), n_batches, batch_size))
         multi.append(examples_per_second(
             lambda: iterators.MultiprocessIterator(
-                ds, batch_size, n_processes=n_processes, n_prefetch=2,
-                shared_mem=4096), n_batches, batch_size))
+                ds, batch_size, n_processes=n_processes, n_prefetch=2),
+            n_batches, batch_size))
     s = statistics.median(r for r, _ in serial)
     m = statistics.median(r for r, _ in multi)
     s_cpu = statistics.median(c for _, c in serial)

@@ -6,6 +6,7 @@ back through pipes (pickled), or, with ``shared_mem``, their arrays are written
 into shared memory (one slot of ``batch_size * shared_mem`` bytes per batch in
 flight) and only small descriptors travel through the pipes.
 """
+import math
 import multiprocessing
 import os
 import time
@@ -53,8 +54,7 @@ def _pack(value, buf, cursor, end):
 def _unpack(value, buf):
     if isinstance(value, _SharedArray):
         dtype = numpy.dtype(value.dtype)
-        count = int(numpy.prod(value.shape, dtype=numpy.int64))
-        view = numpy.frombuffer(buf, dtype, count, value.offset)
+        view = numpy.frombuffer(buf, dtype, math.prod(value.shape), value.offset)
         return view.reshape(value.shape).copy()
     if type(value) is tuple:
         return tuple(_unpack(v, buf) for v in value)
