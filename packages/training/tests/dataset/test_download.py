@@ -9,6 +9,8 @@ import pytest
 from kusari import dataset
 from kusari.dataset import download
 
+pytestmark = pytest.mark.timeout(60)
+
 
 @pytest.fixture(autouse=True)
 def _restore_root():

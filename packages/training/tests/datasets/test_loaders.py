@@ -13,6 +13,8 @@ from kusari import dataset
 from kusari import datasets
 from kusari.datasets import cifar, fashion_mnist, kuzushiji_mnist, mnist, ptb, svhn
 
+pytestmark = pytest.mark.timeout(60)
+
 
 def _sha(data):
     return hashlib.sha256(data).hexdigest()
