@@ -203,3 +203,28 @@ def test_pickle_keeps_position(make_iterator):
         assert clone.is_new_epoch and sorted(first + last) == [1, 2, 3, 4, 5, 6]
     finally:
         clone.finalize()
+
+
+class Flaky:
+    """Fails for examples 2 and 3 while ``broken`` is set (read at fetch time)."""
+
+    def __init__(self):
+        self.broken = True
+
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        if self.broken and i in (2, 3):
+            raise KeyError(i)
+        return i
+
+
+def test_reset_with_a_failed_batch_in_flight(make_iterator):
+    ds = Flaky()
+    it = make_iterator(ds, 2, shuffle=False)
+    assert it.next() == [0, 1]          # [2, 3] is being fetched (and fails)
+    it.reset()                          # must not raise
+    ds.broken = False
+    it.finalize()                       # forked workers hold a copy: restart them
+    assert it.next() == [0, 1] and it.next() == [2, 3]

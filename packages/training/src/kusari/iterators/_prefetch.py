@@ -106,7 +106,9 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
                 try:
                     self._collect(pending, slot)
                 except Exception:
-                    pass
+                    # A broken batch or worker: start afresh on next use.
+                    self.finalize()
+                    return
         self._submitted = 0
 
     def reset(self):
