@@ -32,8 +32,8 @@ class Evaluator(extension.Extension):
         eval_func (callable): Called on each batch instead of the main target.
         progress_bar (bool): Show the progress of the evaluation (keyword only).
 
-    Attributes:
-        converter, device, eval_hook, eval_func: As given.
+    The arguments are kept as the attributes ``converter``, ``device``,
+    ``eval_hook`` and ``eval_func``.
 
     Raises:
         TypeError: the converter returns something other than a tuple, a dict or
