@@ -146,3 +146,69 @@ def test_serialize_round_trip_restores_iteration_triggers_and_elapsed(out_dir, h
     assert [e['iteration'] for e in log2.log] == [2, 4, 6]
     trig = tr2._extensions['LogReport'].trigger
     assert trig._previous_iteration == 7
+
+
+def test_exception_in_an_error_handler_does_not_hide_the_error(out_dir, capsys, h):
+    handled = []
+
+    def bad_handler(trainer, exc, tb):
+        raise ValueError('from the handler')
+
+    @training.make_extension(priority=300, on_error=bad_handler)
+    def raiser(trainer):
+        raise KeyError('original')
+
+    class Handler(training.Extension):
+        def __call__(self, trainer):
+            pass
+
+        def on_error(self, trainer, exc, tb):
+            handled.append(type(exc))
+    tr = h.mock_trainer((5, 'iteration'), out=out_dir)
+    tr.extend(raiser)
+    tr.extend(Handler(), priority=1)
+    with pytest.raises(KeyError, match='original'):
+        tr.run()
+    assert handled == [KeyError]
+    assert 'from the handler' in capsys.readouterr().err
+
+
+def test_elapsed_time_continues_after_resume(out_dir, h):
+    tr = h.mock_trainer((5, 'iteration'), out=out_dir)
+    tr.run()
+    before = tr.elapsed_time
+    tr2 = h.mock_trainer((10, 'iteration'), out=out_dir)
+    h.save_and_load(tr, tr2)
+    tr2.run()
+    assert tr2.updater.iteration == 10 and tr2.elapsed_time > before
+
+
+def test_extension_base_and_make_extension_arguments(h):
+    class Mine(training.Extension):
+        pass
+    with pytest.raises(NotImplementedError):
+        Mine()(h.mock_trainer())
+    assert Mine().default_name == 'Mine'
+    with pytest.raises(AttributeError):
+        Mine().invoke_before_training
+    with pytest.raises(ValueError, match='invoke_before_training'):
+        training.make_extension(invoke_before_training=False)
+    with pytest.raises(TypeError, match='foo'):
+        training.make_extension(foo=1)
+
+    @training.make_extension()
+    def f(trainer):
+        pass
+    assert (f.trigger, f.default_name, f.priority, f.initialize) == (
+        (1, 'iteration'), 'f', training.PRIORITY_READER, None)
+
+
+def test_every_iteration_trigger_state_is_saved_as_if_called(out_dir, h):
+    # the loop does not call (1, 'iteration') triggers; their serialized state
+    # must still be the one a call would leave
+    tr = h.mock_trainer((6, 'iteration'), out=out_dir)
+    tr.extend(lambda t: None, name='each')
+    tr.run()
+    trig = tr._extensions['each'].trigger
+    assert trig._previous_iteration == 6
+    assert trig._previous_epoch_detail == pytest.approx(0.6)

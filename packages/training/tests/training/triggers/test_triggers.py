@@ -156,3 +156,21 @@ def test_time_trigger(h):
     t2 = triggers.TimeTrigger(1.0)
     h.save_and_load(t, t2)
     assert t2._next_time == t._next_time
+
+
+def test_once_trigger_old_snapshot_warns(h, tmp_path):
+    import numpy
+    from kusari.serializers import load_npz
+    path = str(tmp_path / 'old.npz')
+    numpy.savez(path, dummy=0)
+    t = triggers.OnceTrigger()
+    with pytest.warns(UserWarning, match='not saved'):
+        load_npz(path, t)
+    assert t.finished
+
+
+def test_early_stopping_patients_alias():
+    assert triggers.EarlyStoppingTrigger(patients=10).patience == 10
+    assert triggers.EarlyStoppingTrigger((1, 'epoch'), 'main/loss', 10).patience == 10
+    with pytest.raises(TypeError):
+        triggers.EarlyStoppingTrigger(patience=10, patients=3)

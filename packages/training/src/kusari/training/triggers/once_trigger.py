@@ -32,4 +32,11 @@ class OnceTrigger:
 
     def serialize(self, serializer):
         """Save or load whether the trigger already fired."""
-        self._flag_first = bool(serializer('_flag_first', self._flag_first))
+        try:
+            self._flag_first = bool(serializer('_flag_first', self._flag_first))
+        except KeyError:
+            import warnings
+            warnings.warn('The flag is not saved. OnceTrigger guesses it is not the '
+                          'first call when resumed. If this trigger is resumed before '
+                          'its first call, it may not work correctly.')
+            self._flag_first = False
