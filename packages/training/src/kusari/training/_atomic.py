@@ -4,6 +4,12 @@ import os
 import tempfile
 
 
+def _umask():
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def temp_path_for(path):
     """Yield a temporary path next to ``path``; on success rename it to ``path``.
@@ -14,6 +20,8 @@ def temp_path_for(path):
     directory, name = os.path.split(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix='.' + name + '.', suffix='.tmp', dir=directory)
     os.close(fd)
+    # mkstemp creates the file 0600; give it the mode open() would (umask applied)
+    os.chmod(tmp, 0o666 & ~_umask())
     try:
         yield tmp
         os.replace(tmp, path)

@@ -216,3 +216,14 @@ def test_reservoir_and_statistician():
     s = Statistician(True, True, (0, 50, 100))(x)
     assert s['mean'] == 50 and s['std'] == pytest.approx(x.std())
     assert s['percentile'].tolist() == [0, 50, 100]
+
+
+def test_log_file_gets_the_usual_permissions(h, out_dir):
+    tr = h.mock_trainer((10, 'iteration'), out=out_dir)
+    tr.extend(extensions.LogReport())
+    mask = os.umask(0o022)
+    try:
+        tr.run()
+    finally:
+        os.umask(mask)
+    assert os.stat(os.path.join(out_dir, 'log')).st_mode & 0o777 == 0o644
