@@ -166,3 +166,32 @@ def test_multiprocess_parallel_updater_without_nccl_is_clear(h):
         pytest.skip('NCCL available')
     with pytest.raises(RuntimeError, match='NCCL'):
         training.MultiprocessParallelUpdater([], None)
+
+
+@pytest.mark.timeout(60)
+def test_error_in_extension_stops_multiprocess_iterator_workers(h, tmp_path):
+    psutil = pytest.importorskip('psutil')
+    if not hasattr(iterators, 'MultiprocessIterator'):
+        pytest.skip('MultiprocessIterator not available')
+    x, t, _ = h.regression_data()
+    model = h.Regressor(3)
+    opt = h.SGD(0.1).setup(model)
+    it = iterators.MultiprocessIterator(list(zip(x, t)), 8, n_processes=2)
+    tr = training.Trainer(training.StandardUpdater(it, opt), (100, 'iteration'),
+                          out=str(tmp_path))
+    me = psutil.Process()
+    seen = []
+
+    class Boom(Exception):
+        pass
+
+    def boom(trainer):
+        seen.append(len(me.children(recursive=True)))
+        if trainer.updater.iteration == 3:
+            raise Boom()
+    tr.extend(boom, name='boom')
+    with pytest.raises(Boom):
+        tr.run(show_loop_exception_msg=False)
+    assert max(seen) >= 2                      # the workers were running
+    # finalize() joined them: none is left, not even a zombie
+    assert me.children(recursive=True) == []
