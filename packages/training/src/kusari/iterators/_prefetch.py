@@ -73,6 +73,7 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
             self._head_state = state
 
     def __next__(self):
+        """Return the next minibatch (a list of examples), fetched ahead by workers."""
         try:
             self._fill()
             state, pending, slot = self._queue.popleft()

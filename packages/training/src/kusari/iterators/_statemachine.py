@@ -129,6 +129,7 @@ class EpochMixin:
 
     @property
     def repeat(self):
+        """Whether the iterator loops over the dataset forever."""
         return self._repeat
 
     @property

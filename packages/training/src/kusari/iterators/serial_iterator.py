@@ -39,6 +39,8 @@ class SerialIterator(_statemachine.EpochMixin, iterator.Iterator):
         self.reset()
 
     def __next__(self):
+        """Return the next minibatch: a list of ``batch_size`` examples (fewer at
+        the end of a non-repeating epoch); ``StopIteration`` after it."""
         self._previous_epoch_detail = self.epoch_detail
         self._state, indices = _statemachine.iterator_statemachine(
             self._state, self.batch_size, self.repeat, self.order_sampler,
