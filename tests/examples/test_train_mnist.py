@@ -3,6 +3,12 @@ import json
 import os
 import re
 
+import pytest
+
+# the examples need kusari-training (and scikit-learn for the digits)
+pytest.importorskip('kusari.training')
+pytest.importorskip('sklearn')
+
 
 def test_train_mnist_reaches_accuracy_and_writes_outputs(run_example, tmp_path):
     proc = run_example('train_mnist', '--epoch', 20, '--out', 'result')

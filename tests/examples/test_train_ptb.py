@@ -4,6 +4,11 @@ import json
 import os
 import re
 
+import pytest
+
+# the examples need kusari-training (and scikit-learn for the digits)
+pytest.importorskip('kusari.training')
+
 
 def test_train_ptb_perplexity_falls_below_half(run_example, tmp_path):
     proc = run_example('train_ptb', '--epoch', 3, '--out', 'result')
