@@ -1,0 +1,49 @@
+"""Order samplers: decide the order in which an iterator visits a dataset."""
+import numpy
+
+
+class OrderSampler:
+    """Base class of order samplers.
+
+    An order sampler is called at the start of every epoch as
+    ``sampler(current_order, current_position)`` and returns the indices (a 1-d
+    integer array) that the next epoch visits, in order.
+    """
+
+    def __call__(self, current_order, current_position):
+        """Return the order of the next epoch.
+
+        Args:
+            current_order (numpy.ndarray): The order of the epoch that ends.
+            current_position (int): The position in ``current_order`` reached.
+
+        Returns:
+            numpy.ndarray: 1-d integer indices into the dataset.
+
+        """
+        raise NotImplementedError(
+            '{}.__call__ is not implemented'.format(type(self).__name__))
+
+
+class ShuffleOrderSampler(OrderSampler):
+    """An order sampler that shuffles the dataset at every epoch.
+
+    Args:
+        random_state (numpy.random.RandomState): The random number generator;
+            ``None`` uses NumPy's global one (so ``numpy.random.seed`` applies).
+
+    >>> import numpy
+    >>> from kusari.iterators import ShuffleOrderSampler
+    >>> sampler = ShuffleOrderSampler(numpy.random.RandomState(0))
+    >>> sorted(sampler(numpy.arange(5), 0).tolist())
+    [0, 1, 2, 3, 4]
+
+    """
+
+    def __init__(self, random_state=None):
+        if random_state is None:
+            random_state = numpy.random.random.__self__
+        self._random = random_state
+
+    def __call__(self, current_order, current_position):
+        return self._random.permutation(len(current_order))
