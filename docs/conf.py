@@ -23,7 +23,8 @@ TOP = os.path.dirname(HERE)
 sys.path.insert(0, os.path.join(HERE, '_ext'))
 
 if importlib.util.find_spec('kusari') is None:
-    for _pkg in ('core', 'functions', 'links', 'optimizers', 'serializers'):
+    for _pkg in ('core', 'functions', 'links', 'optimizers', 'serializers', 'training',
+                 'distributions', 'onnx'):
         _src = os.path.join(TOP, 'packages', _pkg, 'src')
         if os.path.isdir(_src):
             sys.path.insert(0, _src)
@@ -134,4 +135,15 @@ kusari_apidoc_check = [
     'kusari.optimizers',
     'kusari.optimizer_hooks',
     'kusari.serializers',
+    'kusari.link_hooks',
+    'kusari.distributions',
+    'kusari.onnx',
+    'kusari.dataset',
+    'kusari.datasets',
+    'kusari.iterators',
+    'kusari.training',
+    'kusari.training.updaters',
+    'kusari.training.triggers',
+    'kusari.training.extensions',
+    'kusari.training.extensions.snapshot_writers',
 ]
