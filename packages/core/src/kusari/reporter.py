@@ -342,12 +342,22 @@ class DictSummary:
                 self._summaries[name].serialize(
                     serializer['_summaries'][str(index)])
         else:
-            self._summaries.clear()
+            # The default handed over is the current names, as valid JSON: a
+            # deserializer that first runs dry (kusari.serializers' all-or-nothing
+            # loading) returns it unchanged, and the summaries asked for are then the
+            # current objects, so the dry run changes nothing.
+            current = list(self._summaries.keys())
             try:
-                names = json.loads(serializer('_names', ''))
+                names = json.loads(serializer('_names', json.dumps(current)))
             except KeyError:
                 warnings.warn('The names of statistics are not saved.')
                 return
+            loaded = {}
             for index, name in enumerate(names):
-                self._summaries[name].serialize(
-                    serializer['_summaries'][str(index)])
+                summary = self._summaries.get(name)
+                if summary is None:
+                    summary = Summary()
+                summary.serialize(serializer['_summaries'][str(index)])
+                loaded[name] = summary
+            self._summaries.clear()
+            self._summaries.update(loaded)

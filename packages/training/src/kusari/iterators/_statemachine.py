@@ -94,6 +94,9 @@ def serialize_state(iterator, serializer):
             iterator._previous_epoch_detail = max(detail, 0.)
         else:
             iterator._previous_epoch_detail = -1.
+    sampler = getattr(iterator, 'order_sampler', None)
+    if sampler is not None and callable(getattr(sampler, 'serialize', None)):
+        sampler.serialize(serializer['order_sampler'])
 
 
 class EpochMixin:
