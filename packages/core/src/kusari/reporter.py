@@ -237,6 +237,22 @@ class Summary:
         self._x2 = 0.0
         self._n = 0
 
+    @classmethod
+    def from_sums(cls, total, total_of_squares, count):
+        """A summary whose weighted sums are given (kusari's addition).
+
+        For code that accumulates the sums its own way (e.g. as plain Python floats on
+        a hot path) and hands them over: ``total`` = sum of ``w * x``,
+        ``total_of_squares`` = sum of ``w * x * x``, ``count`` = sum of ``w``.
+
+        >>> from kusari import Summary
+        >>> float(Summary.from_sums(6.0, 14.0, 3).compute_mean())
+        2.0
+        """
+        summary = cls()
+        summary._x, summary._x2, summary._n = total, total_of_squares, count
+        return summary
+
     def add(self, value, weight=1):
         """Add a scalar value.
 
@@ -317,6 +333,27 @@ class DictSummary:
         """Return a dict of the mean of each key."""
         return {name: summary.compute_mean()
                 for name, summary in self._summaries.items()}
+
+    def summaries(self):
+        """A new dict of each key's :class:`Summary` (the objects themselves; kusari's addition)."""
+        return dict(self._summaries)
+
+    @classmethod
+    def from_summaries(cls, summaries):
+        """A DictSummary made of the given ``{key: Summary}`` (kusari's addition).
+
+        >>> from kusari import DictSummary, Summary
+        >>> d = DictSummary.from_summaries({'loss': Summary.from_sums(3.0, 5.0, 2)})
+        >>> float(d.compute_mean()['loss'])
+        1.5
+        """
+        out = cls()
+        for name, summary in summaries.items():
+            if not isinstance(summary, Summary):
+                raise TypeError('DictSummary.from_summaries: the value of %r must be a '
+                                'Summary, not %s' % (name, type(summary).__name__))
+            out._summaries[name] = summary
+        return out
 
     def make_statistics(self):
         """Return a dict of each key's mean (``'key'``) and std (``'key.std'``)."""

@@ -67,7 +67,7 @@ class FastDictSummary:
                     self._summaries[k] = self._to_summary(sums.pop(k))
                 single = reporter.DictSummary()
                 single.add({k: v})
-                if k in single._summaries:   # noqa: SLF001 -- a scalar was added
+                if k in single.summaries():   # a scalar was added
                     s = self._summaries.setdefault(k, reporter.Summary())
                     w = v[1] if isinstance(v, tuple) else 1
                     s.add(v[0] if isinstance(v, tuple) else v, weight=w)
@@ -82,18 +82,13 @@ class FastDictSummary:
 
     @staticmethod
     def _to_summary(acc):
-        s = reporter.Summary()
-        s._x, s._x2, s._n = acc[0], acc[1], acc[2]   # noqa: SLF001
-        return s
+        return reporter.Summary.from_sums(acc[0], acc[1], acc[2])
 
     def as_dict_summary(self):
         """An equivalent :class:`kusari.DictSummary`."""
-        out = reporter.DictSummary()
-        for k, acc in self._sums.items():
-            out._summaries[k] = self._to_summary(acc)   # noqa: SLF001
-        for k, s in self._summaries.items():
-            out._summaries[k] = s                       # noqa: SLF001
-        return out
+        summaries = {k: self._to_summary(acc) for k, acc in self._sums.items()}
+        summaries.update(self._summaries)
+        return reporter.DictSummary.from_summaries(summaries)
 
     def compute_mean(self):
         """Return a dict of the mean of each key."""
@@ -112,4 +107,4 @@ class FastDictSummary:
         serialize_dict_summary(d, serializer)
         if not isinstance(serializer, serializer_module.Serializer):
             self._sums = {}
-            self._summaries = dict(d._summaries)   # noqa: SLF001
+            self._summaries = d.summaries()
