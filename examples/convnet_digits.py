@@ -7,7 +7,10 @@ max pooling (8x8 -> 4x4 -> 2x2), and a linear classifier, wrapped in
 ``L.Classifier`` and trained with Adam.  Batch normalization uses batch statistics
 while training and its running averages at test time
 (``ch.using_config('train', False)``).  The last line is the final test accuracy
-(about 0.99 with the defaults, in 10-30 s):
+(about 0.99 with the defaults).  On a 2-core machine it takes about 7 s with
+``OMP_NUM_THREADS=1`` and about 25 s with two BLAS threads, and several times longer
+when other processes keep the cores busy (BLAS threads then wait on each other; see
+the README's "Performance"):
 
     python examples/convnet_digits.py [--epochs 8] [--batchsize 32] [--channels 32]
 """
