@@ -137,7 +137,7 @@ def test_double_backprop_without_flag_raises():
     loss = F.softmax_cross_entropy(v, t)
     gx, = kusari.grad([loss], [v], enable_double_backprop=True)
     with pytest.raises(RuntimeError, match='enable_double_backprop'):
-        kusari.grad([kusari.functions.loss.mean_squared_error(gx, gx * 0)], [v])
+        kusari.grad([kusari.functions.mean_squared_error(gx, gx * 0)], [v])
 
 
 @pytest.mark.parametrize('soft_target_loss', ['cross-entropy', 'kl-divergence'])

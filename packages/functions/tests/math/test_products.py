@@ -4,6 +4,7 @@ import warnings
 import numpy
 import pytest
 
+import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType
@@ -83,8 +84,6 @@ def test_matmul_bad_input():
     with pytest.raises(InvalidType, match='matmul'):
         F.matmul(a, numpy.zeros((2, 3), numpy.float32))
     with pytest.raises(InvalidType, match='matmul'):
-        F.matmul(a, numpy.zeros((3, 2), numpy.float64))
-    with pytest.raises(InvalidType, match='matmul'):
         F.matmul(a.astype(numpy.int32), numpy.zeros((3, 2), numpy.int32))
     with pytest.raises(InvalidType, match='matmul'):
         F.matmul(numpy.zeros((2, 2, 3), numpy.float32), numpy.zeros((3, 3, 2),
@@ -159,8 +158,6 @@ def test_tensordot_bad_input():
         F.tensordot(a, numpy.zeros((2, 3), numpy.float32), 1)
     with pytest.raises(InvalidType, match='tensordot'):
         F.tensordot(a, a, 3)
-    with pytest.raises(InvalidType, match='tensordot'):
-        F.tensordot(a, a.astype(numpy.float64), 2)
     with pytest.raises(TypeError, match='tensordot'):
         F.tensordot(a, a, 'x')
 
@@ -238,3 +235,65 @@ def test_products_gpu():
         gradient_check.check_backward(f, (ag, bg), cupy.asarray(_u((2, 4),
                                                                    numpy.float32, 2)),
                                       dtype=numpy.float64, atol=1e-3, rtol=1e-2)
+
+
+# ---- mixed float dtypes (Chainer computes in the promoted dtype) -----------------------
+
+MIXED = [(numpy.float16, numpy.float32), (numpy.float32, numpy.float16),
+         (numpy.float16, numpy.float64), (numpy.float32, numpy.float64)]
+
+
+def _check_mixed(f, ref, inputs, dtypes):
+    out_dtype = numpy.result_type(*dtypes)
+    y = f(*inputs)
+    assert y.dtype == out_dtype
+    numpy.testing.assert_allclose(y.array, ref(*inputs), rtol=1e-6, atol=1e-6)
+    gy = _u(y.shape, out_dtype, 7)
+    vs = [kusari.Variable(x) for x in inputs]
+    y = f(*vs)
+    y.grad = gy
+    y.backward()
+    for v, x in zip(vs, inputs):
+        assert v.grad.dtype == x.dtype   # each gradient in its input's dtype
+    tol = dict(atol=1e-2, rtol=5e-2) if numpy.float16 in dtypes else dict(atol=1e-4,
+                                                                           rtol=1e-3)
+    gradient_check.check_backward(f, inputs, gy, dtype=numpy.float64, **tol)
+    ggx = tuple(_u(x.shape, x.dtype, 8 + i) for i, x in enumerate(inputs))
+    gradient_check.check_double_backward(f, inputs, gy, ggx, dtype=numpy.float64, **tol)
+
+
+@pytest.mark.parametrize('da, db', MIXED)
+@pytest.mark.parametrize('sa, sb, ta, tb', [
+    ((2, 5), (5, 3), False, False), ((5, 2), (3, 5), True, True), ((5,), (5, 2), False,
+                                                                     False),
+    ((2, 3, 4), (4,), False, False), ((6, 2, 5), (6, 5, 3), False, False),
+])
+def test_matmul_mixed_dtypes(da, db, sa, sb, ta, tb):
+    a, b = _u(sa, da, 1), _u(sb, db, 2)
+
+    def ref(a, b):
+        a64, b64 = a.astype(numpy.float64), b.astype(numpy.float64)
+        if ta and a.ndim > 1:
+            a64 = a64.swapaxes(-1, -2)
+        if tb and b.ndim > 1:
+            b64 = b64.swapaxes(-1, -2)
+        return numpy.matmul(a64, b64).astype(numpy.result_type(a, b))
+
+    _check_mixed(lambda a, b: F.matmul(a, b, ta, tb), ref, (a, b), (da, db))
+
+
+@pytest.mark.parametrize('da, db', MIXED)
+def test_tensordot_mixed_dtypes(da, db):
+    a, b = _u((3, 4, 2), da, 1), _u((4, 2, 5), db, 2)
+
+    def ref(a, b):
+        return numpy.tensordot(a.astype(numpy.float64), b.astype(numpy.float64),
+                               2).astype(numpy.result_type(a, b))
+
+    _check_mixed(lambda a, b: F.tensordot(a, b, 2), ref, (a, b), (da, db))
+
+
+def test_same_dtype_product_adds_no_cast():
+    a = kusari.Variable(_u((2, 3), numpy.float32))
+    y = F.matmul(a, _u((3, 2), numpy.float32))
+    assert y.creator.label != 'Cast' and y.creator.inputs[0] is a.node

@@ -83,3 +83,7 @@ def _import_elementwise():
 
 
 __all__ += [n for n in _import_elementwise() if n not in __all__]
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

@@ -16,7 +16,6 @@ _MatMul = _core.MatMul
 def _check_matmul(func, a, b, transa, transb):
     _util.check_float(func, 'a', a)
     _util.check_float(func, 'b', b)
-    _util.check_same_dtype(func, ('a', 'b'), (a, b))
     an, bn = a.ndim, b.ndim
     if an == 0 or bn == 0:
         return
@@ -51,7 +50,8 @@ def matmul(a, b, transa=False, transb=False):
 
     Args:
         a (Variable or array): left operand, float.
-        b (Variable or array): right operand, of the dtype of ``a``.
+        b (Variable or array): right operand, float (mixed float dtypes are
+            computed in the promoted dtype, as in Chainer).
         transa (bool): transpose each matrix of ``a`` (nothing for 1-D ``a``).
         transb (bool): transpose each matrix of ``b`` (nothing for 1-D ``b``).
 
@@ -71,6 +71,7 @@ def matmul(a, b, transa=False, transb=False):
     a = _util.as_variable(a)
     b = _util.as_variable(b)
     _check_matmul('matmul', a.array, b.array, transa, transb)
+    a, b = _util.promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
     if transa:

@@ -113,7 +113,8 @@ def tensordot(a, b, axes=2):
 
     Args:
         a (Variable or array): float array.
-        b (Variable or array): float array of the dtype of ``a``.
+        b (Variable or array): float array (mixed float dtypes are computed in the
+            promoted dtype, as in Chainer).
         axes (int or pair of sequences of int): an int ``n`` contracts the last ``n``
             axes of ``a`` with the first ``n`` of ``b``; a pair ``(a_axes, b_axes)``
             contracts the listed axes pairwise.
@@ -133,10 +134,10 @@ def tensordot(a, b, axes=2):
     b = _util.as_variable(b)
     _util.check_float('tensordot', 'a', a.array)
     _util.check_float('tensordot', 'b', b.array)
-    _util.check_same_dtype('tensordot', ('a', 'b'), (a.array, b.array))
     a_axes, b_axes = _norm_axes('tensordot', axes, a.ndim, b.ndim)
     for i, j in zip(a_axes, b_axes):
         if a.shape[i] != b.shape[j]:
             raise _util.invalid('tensordot', 'a.shape[%d] == b.shape[%d]' % (i, j),
                                 '%d != %d' % (a.shape[i], b.shape[j]))
+    a, b = _util.promote(a, b)
     return TensorDot(a_axes, b_axes).apply((a, b))[0]
