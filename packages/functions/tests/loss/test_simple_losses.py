@@ -50,6 +50,15 @@ CASES = {
         lambda x, m, v: F.gaussian_nll(x, m, v, reduce='no'),
         lambda x, m, v: 0.5 * (v + math.log(2 * math.pi))
         + 0.5 * (x - m) ** 2 * numpy.exp(-v), 3),
+    'bernoulli_nll_mean': (lambda x, y: F.bernoulli_nll(x, y, reduce='mean'),
+                           lambda x, y: (_softplus(y) - x * y).mean(), 2),
+    'gaussian_kl_divergence_mean': (
+        lambda m, v: F.gaussian_kl_divergence(m, v, reduce='mean'),
+        lambda m, v: (0.5 * (m * m + numpy.exp(v) - v - 1)).mean(), 2),
+    'gaussian_nll_mean': (
+        lambda x, m, v: F.gaussian_nll(x, m, v, reduce='mean'),
+        lambda x, m, v: (0.5 * (v + math.log(2 * math.pi))
+                         + 0.5 * (x - m) ** 2 * numpy.exp(-v)).mean(), 3),
     'huber_loss': (lambda x, t: F.huber_loss(x, t, 1.0), _huber_ref, 2),
     'huber_loss_no': (lambda x, t: F.huber_loss(x, t, 1.0, reduce='no'),
                       lambda x, t: _huber_ref(x, t, reduce='no'), 2),
@@ -152,7 +161,9 @@ def test_bad_input(f, name):
 def test_bad_reduce(f):
     a = numpy.zeros((2, 3), numpy.float32)
     with pytest.raises(ValueError, match='reduce'):
-        f(a, a, reduce='mean')
+        f(a, a, reduce='invalid_option')
+    with pytest.raises(ValueError, match='reduce'):
+        F.gaussian_nll(a, a, a, reduce='invalid_option')
 
 
 @pytest.mark.gpu
