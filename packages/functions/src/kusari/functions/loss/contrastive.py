@@ -1,7 +1,6 @@
 """Contrastive loss (``F.contrastive``)."""
-from kusari import _core
 from kusari import backend
-from kusari._core import FunctionNode
+from kusari.function_node import FunctionNode
 from kusari.functions.loss import _common
 from kusari.functions.util import _ops
 
@@ -28,7 +27,7 @@ class _RowNorm(FunctionNode):
         gy, = grad_outputs
         xp = backend.get_array_module(n.array)
         denom = maximum(n, xp.full(n.shape, _EPS, n.dtype))
-        scale = _core.reshape(gy / denom, (n.shape[0], 1))
+        scale = _ops.reshape(gy / denom, (n.shape[0], 1))
         return _ops.broadcast_to(scale, d.shape) * d,
 
 
