@@ -297,3 +297,37 @@ def test_same_dtype_product_adds_no_cast():
     a = kusari.Variable(_u((2, 3), numpy.float32))
     y = F.matmul(a, _u((3, 2), numpy.float32))
     assert y.creator.label != 'Cast' and y.creator.inputs[0] is a.node
+
+
+@pytest.mark.parametrize('subs, shapes, out_shape', [
+    ('i->ij', ((3,),), (3, 4)), ('->i', ((),), (3,)), (',i->ij', ((), (2,)), (2, 3)),
+    (',ij->i', ((), (3, 4)), (3,)), ('i->ii', ((3,),), (3, 3)),
+    ('ij->jii', ((2, 3),), (3, 2, 2)), ('ij,jk->ik', ((2, 3), (3, 4)), (2, 4)),
+])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_diag_einsum(subs, shapes, out_shape, dtype):
+    from kusari.functions.math.einsum import DiagEinSum
+    ins, out = subs.split('->')
+    xs = [_u(s, dtype, 3 + k) for k, s in enumerate(shapes)]
+
+    def op(*a):
+        return DiagEinSum(in_subs=ins, out_sub=out, out_shape=out_shape).apply(a)[0]
+
+    # reference: y[idx] = sum of the products (letters only in the output broadcast;
+    # a repeated output letter: the diagonal, zeros elsewhere)
+    kept = ''.join(dict.fromkeys(c for c in out if c in ins))
+    z = numpy.einsum(ins + '->' + kept, *[x.astype(numpy.float64) for x in xs])
+    ref = numpy.zeros(out_shape)
+    for idx in numpy.ndindex(*out_shape):
+        val = dict()
+        if any(val.setdefault(c, i) != i for c, i in zip(out, idx)):
+            continue
+        ref[idx] = z[tuple(val[c] for c in kept)]
+    y = op(*xs)
+    assert y.dtype == dtype and y.shape == out_shape
+    numpy.testing.assert_allclose(y.array, ref, rtol=1e-5, atol=1e-6)
+    gy = _u(out_shape, dtype, 9)
+    ggs = [_u(s, dtype, 10 + k) for k, s in enumerate(shapes)]
+    gradient_check.check_backward(op, xs, gy, atol=1e-2, rtol=5e-2, dtype=numpy.float64)
+    gradient_check.check_double_backward(op, xs, gy, ggs, atol=1e-2, rtol=5e-2,
+                                         dtype=numpy.float64)

@@ -259,3 +259,73 @@ def einsum(*operands):
         _util.check_float('einsum', 'x%d' % k, x.array)
     in_subs, out_sub = _parse('einsum', subscripts, [x.array for x in xs])
     return EinSum(in_subs, out_sub).apply(xs)[0]
+
+
+class DiagEinSum(FunctionNode):
+    """Chainer's Einstein sum whose output may repeat or introduce letters.
+
+    ``DiagEinSum(in_subs, out_sub, out_shape).apply(operands)``: the sum over the
+    letters of ``in_subs`` (a comma-separated string or a sequence of strings) not in
+    ``out_sub``, placed into an output of shape ``out_shape``: a letter only in
+    ``out_sub`` broadcasts (its length comes from ``out_shape``), a letter repeated in
+    ``out_sub`` puts the values on that diagonal (zeros elsewhere).  Gradients of any
+    order work (they are :func:`einsum` s).
+
+    >>> import numpy
+    >>> from kusari.functions.math.einsum import DiagEinSum
+    >>> x = numpy.array([1., 2.], numpy.float32)
+    >>> DiagEinSum('i', 'ij', (2, 3)).apply((x,))[0].array
+    array([[1., 1., 1.],
+           [2., 2., 2.]], dtype=float32)
+    >>> DiagEinSum('i', 'ii', (2, 2)).apply((x,))[0].array
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, in_subs, out_sub, out_shape=None):
+        if isinstance(in_subs, str):
+            in_subs = in_subs.split(',')
+        self.in_subs = tuple(in_subs)
+        self.out_sub = out_sub
+        self.out_shape = None if out_shape is None else tuple(out_shape)
+        present = set(''.join(self.in_subs))
+        # the output's distinct letters that the operands have, in output order
+        self._kept = ''.join(c for i, c in enumerate(out_sub)
+                             if c in present and c not in out_sub[:i])
+
+    @property
+    def label(self):
+        return 'DiagEinSum'
+
+    def _shape(self, inputs):
+        if self.out_shape is not None:
+            return self.out_shape
+        size = {}
+        for sub, x in zip(self.in_subs, inputs):
+            size.update(zip(sub, x.shape))
+        return tuple(size[c] for c in self.out_sub)
+
+    def forward(self, inputs):
+        self.retain_inputs(tuple(range(len(inputs))))
+        xp = _core.get_array_module(inputs[0])
+        dtype = numpy.result_type(*inputs)
+        z = _einsum_array(xp, self.in_subs, self._kept, inputs, dtype)
+        y = xp.zeros(self._shape(inputs), dtype)
+        distinct = ''.join(c for i, c in enumerate(self.out_sub)
+                           if c not in self.out_sub[:i])
+        # a writeable view of y over its distinct letters (the diagonals)
+        view = numpy.einsum(self.out_sub + '->' + distinct, y) if xp is numpy else \
+            xp.einsum(self.out_sub + '->' + distinct, y)
+        z = z.reshape(tuple(z.shape[self._kept.index(c)] if c in self._kept else 1
+                            for c in distinct))
+        view[...] = z
+        return y,
+
+    def backward(self, indexes, grad_outputs):
+        from kusari.functions.util import _ops
+        gy, = grad_outputs
+        # the gradient of the placement: the diagonals of gy, summed over new letters
+        gz = einsum(self.out_sub + '->' + self._kept, gy)
+        spec = ','.join(self.in_subs) + '->' + self._kept
+        g = _ops.vjp(lambda *xs: (einsum(spec, *xs),), self.get_retained_inputs(), [gz])
+        return tuple(g[i] for i in indexes)
