@@ -223,3 +223,17 @@ def test_same_dtype_result_unchanged_by_the_mixed_support():
     y32 = F.batch_normalization(x, g, b).array
     y_mixed = F.batch_normalization(x, g.astype(numpy.float64), b.astype(numpy.float64))
     numpy.testing.assert_array_equal(y32, y_mixed.array)
+
+
+@pytest.mark.parametrize('xs, gs, axis, warns', [
+    ((1, 3), (3,), None, True), ((1, 3, 1), (1, 3), 2, True),
+    ((1, 3, 2, 2), (3,), None, False), ((1, 3, 2), (1, 3), 2, False)])
+def test_warns_for_a_batch_of_one(xs, gs, axis, warns):
+    # Chainer: one element per channel gives a zero output; it warns
+    import warnings
+    x = numpy.random.RandomState(0).uniform(-1, 1, xs).astype(numpy.float32)
+    g = numpy.ones(gs, numpy.float32)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        F.batch_normalization(x, g, g * 0, axis=axis)
+    assert any(issubclass(i.category, UserWarning) for i in w) == warns

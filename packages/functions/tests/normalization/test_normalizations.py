@@ -237,3 +237,13 @@ def test_normalize_zero_vectors(dtype, eps):
     gx, = kusari.grad([F.normalize(v, eps=eps)], [v], [gy], enable_double_backprop=True)
     g2, = kusari.grad([F.sum(gx * ggx)], [v])
     assert numpy.isfinite(g2.array).all()
+
+
+def test_normalize_zero_dim():
+    x = numpy.array(-0.7)
+    y = F.normalize(x, eps=1e-5, axis=())
+    assert y.shape == () and isinstance(y.array, numpy.ndarray)
+    numpy.testing.assert_allclose(y.array, -0.7 / (0.7 + 1e-5))
+    gradient_check.check_backward(lambda x: F.normalize(x, axis=()), x, numpy.array(1.0))
+    gradient_check.check_double_backward(lambda x: F.normalize(x, axis=()), x,
+                                         numpy.array(1.0), numpy.array(0.3))

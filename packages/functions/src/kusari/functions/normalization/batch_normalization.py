@@ -1,4 +1,6 @@
 """Batch normalization (``F.batch_normalization``, ``F.fixed_batch_normalization``)."""
+import warnings
+
 import numpy
 
 from kusari import _core
@@ -106,6 +108,14 @@ class BatchNormalization(FunctionNode):
         m = x.size // max(gamma.size, 1)
         if m == 0:
             raise _ops.invalid('batch_normalization', 'x.size > 0', 'x.size == 0')
+        if m == 1:
+            warnings.warn('A batch with no more than one sample has been given to '
+                          'F.batch_normalization. F.batch_normalization will always '
+                          'output a zero tensor for such batches. This could be caused '
+                          'by incorrect configuration in your code (such as running '
+                          'evaluation while chainer.config.train=True), but could also '
+                          'happen in the last batch of training if non-repeating '
+                          'iterator is used.', UserWarning)
         acs = _acs(x.shape, key)
         if xp is numpy and acs is not None and x.dtype in _FAST:
             x3 = numpy.ascontiguousarray(x).reshape(acs)

@@ -27,7 +27,8 @@ class NormalizeL2(FunctionNode):
         self.retain_inputs((0,))
         xp = backend.get_array_module(x)
         norm = xp.sqrt((x * x).sum(axis=self.axis, keepdims=True)) + x.dtype.type(self.eps)
-        return (x / norm).astype(x.dtype, copy=False),
+        # asarray: a 0-dim x gives NumPy scalars
+        return xp.asarray(x / norm).astype(x.dtype, copy=False),
 
     def backward(self, indexes, grad_outputs):
         from kusari.functions.array.where import where
@@ -35,7 +36,7 @@ class NormalizeL2(FunctionNode):
         gy, = grad_outputs
         xp = backend.get_array_module(x.array)
         sq = _ops.sum(x * x, axis=self.axis, keepdims=True)
-        zero = sq.array == 0
+        zero = xp.asarray(sq.array == 0)
         one = xp.ones(sq.shape, sq.dtype)
         # sqrt only where it is differentiable; the zero vectors' norm is 0
         norm_safe = _ops.sqrt(where(zero, one, sq))
