@@ -1,4 +1,6 @@
 """Contrastive loss (``F.contrastive``)."""
+import numpy
+
 from kusari import backend
 from kusari.function_node import FunctionNode
 from kusari.functions.loss import _common
@@ -26,7 +28,9 @@ class _RowNorm(FunctionNode):
         n, = self.get_retained_outputs()
         gy, = grad_outputs
         xp = backend.get_array_module(n.array)
-        denom = maximum(n, xp.full(n.shape, _EPS, n.dtype))
+        # 1e-8 underflows in float16: its smallest normal number there
+        eps = max(_EPS, float(numpy.finfo(n.dtype).tiny))
+        denom = maximum(n, xp.full(n.shape, eps, n.dtype))
         scale = _ops.reshape(gy / denom, (n.shape[0], 1))
         return _ops.broadcast_to(scale, d.shape) * d,
 
