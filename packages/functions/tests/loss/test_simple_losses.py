@@ -175,3 +175,10 @@ def test_gpu(name):
     y = f(*[cupy.asarray(x) for x in xs])
     numpy.testing.assert_allclose(cupy.asnumpy(y.array), f(*xs).array, rtol=1e-5,
                                   atol=1e-6)
+
+
+def test_mean_absolute_error_float16_does_not_overflow():
+    # 16384 differences of 4 sum to 65536 > float16's max: Chainer gives 4
+    x0 = numpy.full((64, 1, 16, 16), 2, numpy.float16)
+    y = F.mean_absolute_error(x0, -x0)
+    assert y.dtype == numpy.float16 and float(y.array) == 4.0
