@@ -109,17 +109,18 @@ def test_batch_matmul(sa, sb, ta, tb):
     numpy.testing.assert_allclose(y.array, numpy.matmul(a3, b3), rtol=1e-5, atol=1e-6)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
-        # batch_matmul takes float32 only: finite differences in float32
         _check_all(lambda a, b: F.batch_matmul(a, b, ta, tb), (a, b), numpy.float32,
                    num_dtype=None, tol=dict(eps=1e-2, atol=1e-3, rtol=1e-2))
+        # other float dtypes too (Chainer's gradient checks run it in float64)
+        _check_all(lambda a, b: F.batch_matmul(a, b, ta, tb), (a, b), numpy.float32)
 
 
 def test_batch_matmul_bad_input():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
         with pytest.raises(InvalidType, match='batch_matmul'):
-            F.batch_matmul(numpy.zeros((2, 3), numpy.float64),
-                           numpy.zeros((2, 3), numpy.float64))
+            F.batch_matmul(numpy.zeros((2, 3), numpy.int32),
+                           numpy.zeros((2, 3), numpy.int32))
         with pytest.raises(InvalidType, match='batch_matmul'):
             F.batch_matmul(numpy.zeros((2, 3, 4), numpy.float32),
                            numpy.zeros((2, 3, 4), numpy.float32))
@@ -154,12 +155,23 @@ def test_tensordot(dtype, sa, sb, axes, contiguous):
 
 def test_tensordot_bad_input():
     a = numpy.zeros((2, 3), numpy.float32)
-    with pytest.raises(InvalidType, match='tensordot'):
+    with pytest.raises(ValueError, match='tensordot'):     # shape mismatch
         F.tensordot(a, numpy.zeros((2, 3), numpy.float32), 1)
+    b = numpy.zeros((3, 2, 5), numpy.float32)
+    with pytest.raises(ValueError, match='tensordot'):
+        F.tensordot(numpy.zeros((4, 3, 2), numpy.float32), b, axes=((1, 2), (0)))
+    with pytest.raises(ValueError, match='tensordot'):
+        F.tensordot(numpy.zeros((4, 3, 2), numpy.float32), b, axes=((2), (0, 1)))
     with pytest.raises(InvalidType, match='tensordot'):
         F.tensordot(a, a, 3)
     with pytest.raises(TypeError, match='tensordot'):
         F.tensordot(a, a, 'x')
+    with pytest.raises(TypeError, match='tensordot'):
+        F.tensordot(a, a, 1.0)
+    c = numpy.zeros((4, 3, 2), numpy.float32)
+    for axes in (((0, 1, 2, 3), (0, 1, 2, 3)), (), ((), (), ())):
+        with pytest.raises(ValueError, match='tensordot'):    # Chainer's ValueError
+            F.tensordot(c, b, axes=axes)
 
 
 # ---- einsum -------------------------------------------------------------------------
@@ -180,7 +192,7 @@ EINSUM_CASES = [
     ('...ij,jk->...ik', [(2, 2, 3, 4), (4, 2)]),
     ('bii,bi->b', [(2, 3, 3), (2, 3)]),
     ('iij,j->ij', [(3, 3, 2), (2,)]),
-    ('...i,...i->...', [(2, 1, 3), (4, 3)]),
+    ('...i,...i->...', [(2, 4, 3), (2, 4, 3)]),
 ]
 
 
@@ -222,6 +234,24 @@ def test_einsum_bad_input():
         F.einsum('ij,jk', a)
     with pytest.raises(ValueError, match='einsum'):
         F.einsum('i$', a)
+
+
+@pytest.mark.parametrize('subscripts, shapes, error', [
+    # as in Chainer: the ellipses do not broadcast against each other
+    ('...i,...i', [(2, 2), (3, 2)], InvalidType),
+    ('...i,...i', [(2, 2), (1, 2)], InvalidType),
+    ('...i,...i', [(2,), (1, 2)], InvalidType),
+    ('...i,...j', [(2, 3), (3, 2)], InvalidType),
+    # an ellipsis only in the output, or summed away
+    ('i,i->...', [(2,), (2,)], ValueError),
+    ('...->', [(2,)], ValueError),
+    ('j...i->ij', [(2, 1, 3)], ValueError),
+    ('i,...i->', [(2,), (3, 2)], ValueError),
+])
+def test_einsum_chainer_errors(subscripts, shapes, error):
+    xs = [numpy.zeros(s, numpy.float32) for s in shapes]
+    with pytest.raises(error, match='einsum'):
+        F.einsum(subscripts, *xs)
 
 
 @pytest.mark.gpu

@@ -145,6 +145,13 @@ def _parse(func, subscripts, arrays):
                 raise _util.invalid(func, 'operand ndim == len(%r)' % s,
                                     '%d != %d' % (a.ndim, n_named))
             ell_ndims.append(0)
+    # As in Chainer, the ellipses of all operands cover the same shape (no
+    # broadcasting between operands).
+    ell_shapes = {a.shape[len(s.split('...')[0]):len(s.split('...')[0]) + k]
+                  for s, a, k in zip(in_list, arrays, ell_ndims) if '...' in s}
+    if len(ell_shapes) > 1:
+        raise _util.invalid(func, 'the shapes that the ellipses cover agree',
+                            ' != '.join(str(e) for e in sorted(ell_shapes)))
     n_ell = max(ell_ndims) if ell_ndims else 0
     ell_letters = ''.join(fresh[:n_ell])
     fresh = fresh[n_ell:]
@@ -154,20 +161,7 @@ def _parse(func, subscripts, arrays):
     for s, a, k in zip(in_list, arrays, ell_ndims):
         if '...' in s:
             left, right = s.split('...')
-            block = list(ell_letters[n_ell - k:])
-            shape_block = a.shape[len(left):len(left) + k]
-            for j, d in enumerate(shape_block):
-                c = block[j]
-                if d == 1 and sizes.get(c, 1) != 1:
-                    block[j] = fresh.pop(0)      # a broadcast axis: summed away alone
-                elif d != 1 and sizes.get(c, 1) == 1 and c in sizes:
-                    # an earlier operand broadcast this axis: rename its letter
-                    old = c
-                    new = fresh.pop(0)
-                    explicit = [e.replace(old, new) for e in explicit]
-                    sizes[new] = 1
-                    del sizes[old]
-            s = left + ''.join(block) + right
+            s = left + ell_letters + right
         for c, d in zip(s, a.shape):
             if c in sizes and sizes[c] != d:
                 raise _util.invalid(func, 'sizes of subscript %r agree' % c,
@@ -188,15 +182,16 @@ def _parse(func, subscripts, arrays):
             raise ValueError('%s: output subscripts must not repeat (%r)'
                              % (func, out_part))
         if '...' in out_part:
+            if '...' not in in_part:
+                raise ValueError("%s: '...' in the output but in no operand (%r)"
+                                 % (func, subscripts))
             left, right = out_part.split('...')
             out = left + ell_letters + right
         else:
-            if n_ell and any(sizes.get(c, 1) != 1 for c in ell_letters):
+            if n_ell:
                 raise ValueError('%s: summing over an ellipsis is not supported; name '
                                  'those axes' % func)
             out = out_part
-    # Ellipsis letters that no operand uses (all broadcast away) do not exist.
-    out = ''.join(c for c in out if c in sizes)
     return tuple(explicit), out
 
 

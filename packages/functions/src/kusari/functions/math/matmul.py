@@ -85,9 +85,10 @@ def batch_matmul(a, b, transa=False, transb=False):
     """Batched matrix products of two sets of matrices (deprecated: use :func:`matmul`).
 
     Args:
-        a (Variable or array): float32 array of shape ``(B, M, N)`` (B matrices) or
+        a (Variable or array): float array of shape ``(B, M, N)`` (B matrices) or
             ``(B, N)`` (B column vectors of shape ``(N, 1)``).
-        b (Variable or array): float32 array, treated the same way.
+        b (Variable or array): float array, treated the same way (dtypes as in
+            :func:`matmul`).
         transa (bool): transpose each matrix of ``a``.
         transb (bool): transpose each matrix of ``b``.
 
@@ -106,9 +107,9 @@ def batch_matmul(a, b, transa=False, transb=False):
     a = _util.as_variable(a)
     b = _util.as_variable(b)
     for name, v in (('a', a), ('b', b)):
-        if v.dtype != numpy.float32:
-            raise _util.invalid('batch_matmul', '%s.dtype == float32' % name,
-                                '%s != float32' % v.dtype)
+        if v.dtype.kind != 'f':
+            raise _util.invalid('batch_matmul', '%s.dtype.kind == f' % name,
+                                '%s != f' % v.dtype.kind)
         if not 2 <= v.ndim <= 3:
             raise _util.invalid('batch_matmul', '2 <= %s.ndim <= 3' % name,
                                 '%s.ndim == %d' % (name, v.ndim))
