@@ -103,3 +103,22 @@ def test_local_convolution_2d_weight_of_another_dtype(xd, wd, nobias):
     params = (link.W,) if nobias else (link.W, link.b)
     opts = {'atol': 3e-2, 'rtol': 5e-2} if tol == 5e-2 else {}
     gradient_check.check_backward(link, x, gy, params, eps=2 ** -3, **opts)
+
+
+def test_bad_constructor_arguments_are_also_assertion_errors():
+    # Chainer's links check these with assert: code catching AssertionError still
+    # works, and the exceptions stay ValueError/TypeError with a message
+    with pytest.raises(AssertionError, match='Bilinear'):
+        L.Bilinear(2, 3, 4, initialW=numpy.zeros((3, 3, 4), numpy.float32))
+    with pytest.raises(ValueError, match='Bilinear'):
+        L.Bilinear(2, 3, 4, initial_bias=(numpy.zeros((3, 4), numpy.float32),
+                                          numpy.zeros((3, 4), numpy.float32),
+                                          numpy.zeros(4, numpy.float32)))
+    with pytest.raises(AssertionError, match='InceptionBN'):
+        L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=None)
+    link = L.Scale(1, (2,))
+    x = numpy.zeros((3, 2, 3), numpy.float32)
+    with pytest.raises(AssertionError, match='Scale'):
+        link(x, numpy.zeros(2, numpy.float32))
+    with pytest.raises(TypeError, match='Scale'):
+        L.Scale(1, None)(x)
