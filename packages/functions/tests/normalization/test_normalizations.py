@@ -69,7 +69,7 @@ def _make(name, dtype, seed=0):
                                                          RV)
     if name == 'fixed_batch_renormalization':
         x, g, b, m, v = u(4, 3), u(3), u(3), u(3), u(3, lo=0.5, hi=1.5)
-        return (lambda *a: F.fixed_batch_renormalization(*a, eps=1e-5), [x, g, b, m, v],
+        return (lambda *a: _fixed_brn(*a, eps=1e-5), [x, g, b, m, v],
                 lambda x, g, b, m, v: g * (x - m) / numpy.sqrt(v + 1e-5) + b)
     if name == 'group_normalization':
         x, g, b = u(2, 4, 3), u(4), u(4)
@@ -247,3 +247,17 @@ def test_normalize_zero_dim():
     gradient_check.check_backward(lambda x: F.normalize(x, axis=()), x, numpy.array(1.0))
     gradient_check.check_double_backward(lambda x: F.normalize(x, axis=()), x,
                                          numpy.array(1.0), numpy.array(0.3))
+
+
+def _fixed_brn(*args, **kwargs):
+    # deprecated, as in Chainer
+    with pytest.warns(DeprecationWarning, match='fixed_batch_renormalization'):
+        return F.fixed_batch_renormalization(*args, **kwargs)
+
+
+def test_fixed_batch_renormalization_is_deprecated():
+    o = numpy.ones(2, numpy.float32)
+    with pytest.warns(DeprecationWarning, match='fixed_batch_normalization'):
+        y = F.fixed_batch_renormalization(numpy.ones((3, 2), numpy.float32), o, o * 0, o,
+                                          o, eps=0.0)
+    numpy.testing.assert_array_equal(y.array, numpy.zeros((3, 2)))
