@@ -4,7 +4,6 @@ import pytest
 import kusari
 import kusari.functions as F
 from kusari import gradient_check
-from kusari.utils.type_check import InvalidType
 
 DTYPES = [numpy.float16, numpy.float32, numpy.float64]
 
