@@ -122,3 +122,11 @@ def test_bad_constructor_arguments_are_also_assertion_errors():
         link(x, numpy.zeros(2, numpy.float32))
     with pytest.raises(TypeError, match='Scale'):
         L.Scale(1, None)(x)
+
+
+def test_bias_argument_count_is_also_an_assertion_error():
+    x = numpy.zeros((3, 2, 3), numpy.float32)
+    with pytest.raises(AssertionError, match='Bias'):
+        L.Bias(1, (2,))(x, numpy.zeros(2, numpy.float32))
+    with pytest.raises(TypeError, match='Bias'):
+        L.Bias(1, None)(x)
