@@ -36,7 +36,9 @@ def rows():
         except ImportError:
             continue
         for name in sorted(getattr(pkg, '__all__', [])):
-            obj = getattr(pkg, name)
+            # a family binds its sub-modules (Chainer's layout); ``_public`` holds
+            # the functions it exports
+            obj = getattr(pkg, '_public', {}).get(name, getattr(pkg, name))
             if not inspect.isfunction(obj) and not callable(obj):
                 continue
             if inspect.isclass(obj):

@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from kusari.functions.activation import crelu
+from kusari.functions import crelu
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

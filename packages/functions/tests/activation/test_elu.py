@@ -3,7 +3,7 @@ import numpy
 import pytest
 
 import kusari
-from kusari.functions.activation import elu
+from kusari.functions import elu
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

@@ -8,7 +8,7 @@ import pytest
 from scipy import special
 
 import kusari
-from kusari.functions.activation import gelu, hard_swish, log_sigmoid, mish, silu, softsign
+from kusari.functions import gelu, hard_swish, log_sigmoid, mish, silu, softsign
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 SHAPES = [(), (5,), (3, 4), (2, 3, 4)]

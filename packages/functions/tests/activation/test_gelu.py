@@ -4,7 +4,7 @@ import numpy
 import pytest
 from scipy import special
 
-from kusari.functions.activation import gelu
+from kusari.functions import gelu
 
 
 def test_tanh_close_to_exact():

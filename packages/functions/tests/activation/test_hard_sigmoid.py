@@ -3,7 +3,7 @@ import numpy
 import pytest
 
 import kusari
-from kusari.functions.activation import hard_sigmoid
+from kusari.functions import hard_sigmoid
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

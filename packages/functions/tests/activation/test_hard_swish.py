@@ -3,7 +3,7 @@ test_extra_activations.py)."""
 import numpy
 
 import kusari
-from kusari.functions.activation import hard_swish
+from kusari.functions import hard_swish
 
 
 def test_pieces():

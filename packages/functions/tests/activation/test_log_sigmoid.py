@@ -2,7 +2,7 @@
 test_extra_activations.py)."""
 import numpy
 
-from kusari.functions.activation import log_sigmoid
+from kusari.functions import log_sigmoid
 
 
 def test_extreme_inputs():

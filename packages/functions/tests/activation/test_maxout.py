@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from kusari.functions.activation import maxout
+from kusari.functions import maxout
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

@@ -2,7 +2,7 @@
 test_extra_activations.py)."""
 import numpy
 
-from kusari.functions.activation import mish
+from kusari.functions import mish
 
 
 def test_large_inputs_do_not_overflow():

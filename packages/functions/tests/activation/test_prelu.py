@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from kusari.functions.activation import prelu
+from kusari.functions import prelu
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

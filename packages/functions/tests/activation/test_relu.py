@@ -3,7 +3,7 @@ import numpy
 import pytest
 
 import kusari
-from kusari.functions.activation import relu
+from kusari.functions import relu
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

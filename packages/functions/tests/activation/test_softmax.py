@@ -2,8 +2,8 @@
 import numpy
 import pytest
 
-from kusari.functions.activation import log_softmax
-from kusari.functions.activation import softmax
+from kusari.functions import log_softmax
+from kusari.functions import softmax
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

@@ -3,7 +3,7 @@ import numpy
 import pytest
 
 import kusari
-from kusari.functions.activation import softplus
+from kusari.functions import softplus
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

@@ -2,7 +2,7 @@
 import numpy
 import pytest
 
-from kusari.functions.activation import swish
+from kusari.functions import swish
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 

@@ -82,3 +82,11 @@ def test_invalid():
         F.pad(numpy.zeros((2, 3), numpy.float32), -1, 'constant')
     with pytest.raises(ValueError, match='pad'):
         F.pad(numpy.zeros((2, 3), numpy.float32), ((1, 1), (1, 1), (1, 1)), 'constant')
+
+
+@pytest.mark.parametrize('mode', ['constant', 'edge'])
+def test_zero_dim_input_is_returned_as_is(mode):
+    x = numpy.array(1.5, numpy.float32)
+    y = F.pad(x, 1, mode)
+    assert y.shape == () and y.array == 1.5
+    gradient_check.check_backward(lambda x: F.pad(x, 1, mode), x, numpy.array(2., 'f'))

@@ -80,3 +80,17 @@ def test_invalid():
         F.repeat(x, -1)
     with pytest.raises(TypeError, match='repeat'):
         F.repeat(x, 1.5)
+
+
+@pytest.mark.parametrize('repeats, axis', [(True, None), ((True,), 0),
+                                           ((True, False, True), 0), (False, None)])
+def test_bool_repeats_count_as_ints(repeats, axis):
+    # Chainer accepts bools as repeat counts (True is 1)
+    x = numpy.arange(3, dtype=numpy.float32)
+    want = numpy.repeat(x, numpy.asarray(repeats, dtype=int), axis)
+    numpy.testing.assert_array_equal(F.repeat(x, repeats, axis).array, want)
+
+
+def test_bool_axis_is_rejected():
+    with pytest.raises(TypeError, match='repeat'):
+        F.repeat(numpy.arange(3, dtype=numpy.float32), 1, True)

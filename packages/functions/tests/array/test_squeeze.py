@@ -33,7 +33,14 @@ def test_forward_backward(dtype, shape, axis, out, contiguous):
     gradient_check.check_double_backward(f, x, gy, x, dtype=numpy.float64, **tol)
 
 
-@pytest.mark.parametrize('axis', [1, 4, -5, (0, 1)])
-def test_invalid(axis):
+@pytest.mark.parametrize('axis', [4, -5, (4,), (-5,)])
+def test_axis_out_of_range_is_invalid_type(axis):
     with pytest.raises(InvalidType, match='Squeeze'):
+        F.squeeze(numpy.zeros((1, 3, 1, 2), numpy.float32), axis)
+
+
+@pytest.mark.parametrize('axis', [1, (1,), (0, 1), -1])
+def test_axis_of_length_not_one_is_value_error(axis):
+    # Chainer (and NumPy) raise ValueError here
+    with pytest.raises(ValueError, match='squeeze'):
         F.squeeze(numpy.zeros((1, 3, 1, 2), numpy.float32), axis)

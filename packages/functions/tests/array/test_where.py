@@ -51,8 +51,42 @@ def test_gradient_values():
      numpy.zeros(3, numpy.float32)),
     (numpy.zeros(3, bool), numpy.zeros(3, numpy.float32), numpy.zeros(3, numpy.float64)),
     (numpy.zeros(3, bool), numpy.zeros(2, numpy.float32), numpy.zeros(3, numpy.float32)),
-    (numpy.zeros(3, bool), numpy.zeros(3, numpy.float32), numpy.zeros(1, numpy.float32)),
+    (numpy.zeros(3, bool), numpy.zeros(3, numpy.float32), numpy.zeros(2, numpy.float32)),
 ])
 def test_invalid(c, x, y):
     with pytest.raises(InvalidType, match='Where'):
         F.where(c, x, y)
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+@pytest.mark.parametrize('cs, xs, ys', [((4,), (3, 1, 1), (2, 1)),
+                                        ((3, 2, 4), (4,), ()),
+                                        ((1,), (3, 2), (3, 2))])
+def test_broadcast(dtype, cs, xs, ys):
+    rng = numpy.random.RandomState(0)
+    c = rng.uniform(-1, 1, cs) > 0
+    x = rng.uniform(-1, 1, xs).astype(dtype)
+    y = rng.uniform(-1, 1, ys).astype(dtype)
+    z = F.where(c, x, y)
+    numpy.testing.assert_array_equal(z.array, numpy.where(c, x, y))
+    gz = rng.uniform(-1, 1, z.shape).astype(dtype)
+    # reference gradients: gz where chosen, summed over the broadcast axes
+    cb = numpy.broadcast_to(c, z.shape)
+    vx, vy = kusari.Variable(x), kusari.Variable(y)
+    out = F.where(c, vx, vy)
+    out.grad = gz
+    out.backward()
+
+    def reduce_to(g, shape):
+        g = g.sum(axis=tuple(range(g.ndim - len(shape))))
+        return g.sum(axis=tuple(i for i, n in enumerate(shape) if n == 1),
+                     keepdims=True).reshape(shape)
+
+    numpy.testing.assert_allclose(vx.grad, reduce_to(numpy.where(cb, gz, 0), xs),
+                                  rtol=1e-3)
+    numpy.testing.assert_allclose(vy.grad, reduce_to(numpy.where(cb, 0, gz), ys),
+                                  rtol=1e-3)
+    opts = dict(atol=1e-3, rtol=1e-3) if dtype == numpy.float16 else {}
+    ggs = (rng.uniform(-1, 1, xs).astype(dtype), rng.uniform(-1, 1, ys).astype(dtype))
+    gradient_check.check_double_backward(lambda x, y: F.where(c, x, y), (x, y), gz, ggs,
+                                         dtype=numpy.float64, **opts)

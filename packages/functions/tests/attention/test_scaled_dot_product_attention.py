@@ -7,7 +7,7 @@ import pytest
 import kusari
 from kusari import gradient_check
 from kusari import testing
-from kusari.functions.attention import scaled_dot_product_attention as sdpa
+from kusari.functions import scaled_dot_product_attention as sdpa
 from kusari.functions.attention import ScaledDotProductAttention
 from kusari.functions.attention import _attention_kernels
 from kusari.utils import type_check

@@ -163,9 +163,9 @@ def test_convolution_1d_3d_wrappers():
     numpy.testing.assert_allclose(F.convolution_3d(x3, W3, pad=1).array,
                                   ref_conv(x3, W3, None, (1,) * 3, (1,) * 3, (1,) * 3, 1,
                                            False), atol=1e-5)
-    with pytest.raises(InvalidType, match='convolution_1d'):
+    with pytest.raises(ValueError, match='convolution'):
         F.convolution_1d(x3, W3)
-    with pytest.raises(InvalidType, match='convolution_3d'):
+    with pytest.raises(ValueError, match='convolution'):
         F.convolution_3d(x1, W1)
 
 

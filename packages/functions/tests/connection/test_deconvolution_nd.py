@@ -125,7 +125,7 @@ def test_wrappers_1d_3d():
     x3 = numpy.ones((1, 1, 2, 2, 2), numpy.float32)
     W3 = numpy.ones((1, 1, 2, 2, 2), numpy.float32)
     assert F.deconvolution_3d(x3, W3).shape == (1, 1, 3, 3, 3)
-    with pytest.raises(InvalidType, match='deconvolution_3d'):
+    with pytest.raises(ValueError, match='deconvolution'):
         F.deconvolution_3d(x, W)
 
 

@@ -192,7 +192,7 @@ def test_local_invalid():
     with pytest.raises(InvalidType, match='local_convolution_2d'):
         F.local_convolution_2d(x[:, :2], W)
     with pytest.raises(InvalidType, match='local_convolution_2d'):
-        F.local_convolution_2d(x, W.astype(numpy.float64))
+        F.local_convolution_2d(x, W.astype(numpy.int32))
     with pytest.raises(InvalidType, match='local_convolution_2d'):
         F.local_convolution_2d(x, W, numpy.zeros((2, 3), numpy.float32))
     with pytest.raises(InvalidType, match='local_convolution_2d'):
@@ -212,3 +212,50 @@ def test_gpu():
         y_cpu = f(*args).array
         y_gpu = f(*[cupy.asarray(a) for a in args]).array.get()
         numpy.testing.assert_allclose(y_gpu, y_cpu, atol=1e-4)
+
+
+@pytest.mark.parametrize('xd, wd', [(numpy.float16, numpy.float32),
+                                    (numpy.float32, numpy.float64),
+                                    (numpy.float64, numpy.float16)])
+def test_local_weight_of_another_dtype(xd, wd):
+    import kusari
+    xs, ws, bs, st = _local_shapes(LOCAL_CASES[0])
+    rng = numpy.random.RandomState(3)
+    x = rng.uniform(-1, 1, xs).astype(xd)
+    W = rng.uniform(-1, 1, ws).astype(wd)
+    b = rng.uniform(-1, 1, bs).astype(xd)
+    y = F.local_convolution_2d(x, W, b, st)
+    assert y.dtype == xd
+    tol = 2e-2 if numpy.float16 in (xd, wd) else 1e-5
+    numpy.testing.assert_allclose(y.array, ref_local(x, W, b, st), atol=tol, rtol=tol)
+    vs = [kusari.Variable(a) for a in (x, W, b)]
+    out = F.local_convolution_2d(*vs, stride=st)
+    out.grad = numpy.ones(out.shape, xd)
+    out.backward()
+    assert [v.grad.dtype for v in vs] == [xd, wd, xd]
+    gy = rng.uniform(-1, 1, y.shape).astype(xd)
+    opts = dict(atol=5e-2, rtol=5e-2) if tol == 2e-2 else dict(atol=1e-4, rtol=1e-3)
+    gradient_check.check_backward(
+        lambda x, W, b: F.local_convolution_2d(x, W, b, st), (x, W, b), gy,
+        dtype=numpy.float64, **opts)
+
+
+@pytest.mark.parametrize('nobias', [False, True])
+def test_local_convolution_2d_function_node(nobias):
+    from kusari.functions.connection.local_convolution_2d import \
+        LocalConvolution2DFunction
+    xs, ws, bs, st = _local_shapes(LOCAL_CASES[1])
+    rng = numpy.random.RandomState(4)
+    args = (rng.uniform(-1, 1, xs), rng.uniform(-1, 1, ws))
+    if not nobias:
+        args += (rng.uniform(-1, 1, bs),)
+    y = LocalConvolution2DFunction(st).apply(args)[0]
+    numpy.testing.assert_allclose(y.array, ref_local(*(args + (None,))[:3], st))
+    gy = rng.uniform(-1, 1, y.shape)
+    ggs = tuple(rng.uniform(-1, 1, a.shape) for a in args)
+
+    def f(*a):
+        return LocalConvolution2DFunction(st).apply(a)[0]
+
+    gradient_check.check_backward(f, args, gy, atol=1e-4, rtol=1e-3)
+    gradient_check.check_double_backward(f, args, gy, ggs, atol=1e-4, rtol=1e-3)

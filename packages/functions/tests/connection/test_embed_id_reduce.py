@@ -5,7 +5,7 @@ import pytest
 import kusari
 from kusari import gradient_check
 from kusari import testing
-from kusari.functions.connection import embed_id
+from kusari.functions import embed_id
 from kusari.utils.type_check import InvalidType
 
 

@@ -59,11 +59,24 @@ def test_classification_summary(dtype, yshape, tshape, label_num, beta, ignore_l
 def test_classification_summary_bad_input():
     y = numpy.zeros((4, 3), numpy.float32)
     with pytest.raises(InvalidType, match='ClassificationSummary'):
-        F.classification_summary(y, numpy.zeros(4, numpy.int64))
+        F.classification_summary(y, numpy.zeros(4, numpy.float32))
     with pytest.raises(InvalidType, match='ClassificationSummary'):
         F.classification_summary(y, numpy.zeros(3, numpy.int32))
     with pytest.raises(ValueError, match='classification_summary'):
         F.classification_summary(y, numpy.array([0, 1, 5, 1], numpy.int32), label_num=3)
+
+
+@pytest.mark.parametrize('label_dtype', [numpy.int8, numpy.int16, numpy.int64])
+def test_classification_summary_labels_of_any_int_width(label_dtype):
+    # Chainer accepts every signed int dtype for the labels
+    rng = numpy.random.RandomState(1)
+    y = rng.uniform(-1, 1, (30, 3)).astype(numpy.float32)
+    t = rng.randint(0, 3, 30)
+    t[::5] = 0
+    got = F.classification_summary(y, t.astype(label_dtype), 3, 1.0, 0)
+    want = _reference(y, t.astype(numpy.int32), 3, 1.0, 0)
+    for g, w in zip(got, want):
+        numpy.testing.assert_allclose(g.array, w, rtol=1e-6)
 
 
 @pytest.mark.gpu

@@ -219,3 +219,30 @@ def test_gpu(case):
     kusari.backward([yc], [numpy.ones(yc.shape, yc.dtype)])
     for a, b in zip(xg, xc):
         numpy.testing.assert_allclose(cupy.asnumpy(a.grad), b.grad, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('reduce', ['mean', 'no'])
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+def test_contrastive_zero_distance_has_a_zero_gradient(reduce, dtype):
+    # Chainer divides by max(d, 1e-8): identical pairs get 0, not NaN
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (5, 3)).astype(dtype)
+    t = numpy.array([0, 1, 0, 1, 0], numpy.int32)
+    v0, v1 = kusari.Variable(x), kusari.Variable(x.copy())
+    y = F.contrastive(v0, v1, t, 1, reduce)
+    y.grad = numpy.ones(y.shape, dtype)
+    y.backward()
+    numpy.testing.assert_array_equal(v0.grad, numpy.zeros_like(x))
+    numpy.testing.assert_array_equal(v1.grad, numpy.zeros_like(x))
+    # away from zero the gradient is unchanged: dissimilar pair at distance 0.5
+    x1 = x.copy()
+    x1[:, 0] += 0.5
+    v0 = kusari.Variable(x)
+    y = F.contrastive(v0, x1, t, 1, 'no')
+    y.grad = numpy.ones(5, dtype)
+    y.backward()
+    # d/dx0 of (1 - d)^2 / 2 with d = 0.5 along -e0: (1 - d) * e0; of d^2 / 2: -0.5 e0
+    want = numpy.zeros_like(x)
+    want[:, 0] = numpy.where(t == 0, 0.5, -0.5)
+    tol = 1e-2 if dtype == numpy.float16 else 1e-5
+    numpy.testing.assert_allclose(v0.grad, want, rtol=tol, atol=tol)

@@ -50,6 +50,15 @@ CASES = {
         lambda x, m, v: F.gaussian_nll(x, m, v, reduce='no'),
         lambda x, m, v: 0.5 * (v + math.log(2 * math.pi))
         + 0.5 * (x - m) ** 2 * numpy.exp(-v), 3),
+    'bernoulli_nll_mean': (lambda x, y: F.bernoulli_nll(x, y, reduce='mean'),
+                           lambda x, y: (_softplus(y) - x * y).mean(), 2),
+    'gaussian_kl_divergence_mean': (
+        lambda m, v: F.gaussian_kl_divergence(m, v, reduce='mean'),
+        lambda m, v: (0.5 * (m * m + numpy.exp(v) - v - 1)).mean(), 2),
+    'gaussian_nll_mean': (
+        lambda x, m, v: F.gaussian_nll(x, m, v, reduce='mean'),
+        lambda x, m, v: (0.5 * (v + math.log(2 * math.pi))
+                         + 0.5 * (x - m) ** 2 * numpy.exp(-v)).mean(), 3),
     'huber_loss': (lambda x, t: F.huber_loss(x, t, 1.0), _huber_ref, 2),
     'huber_loss_no': (lambda x, t: F.huber_loss(x, t, 1.0, reduce='no'),
                       lambda x, t: _huber_ref(x, t, reduce='no'), 2),
@@ -152,7 +161,9 @@ def test_bad_input(f, name):
 def test_bad_reduce(f):
     a = numpy.zeros((2, 3), numpy.float32)
     with pytest.raises(ValueError, match='reduce'):
-        f(a, a, reduce='mean')
+        f(a, a, reduce='invalid_option')
+    with pytest.raises(ValueError, match='reduce'):
+        F.gaussian_nll(a, a, a, reduce='invalid_option')
 
 
 @pytest.mark.gpu
@@ -164,3 +175,10 @@ def test_gpu(name):
     y = f(*[cupy.asarray(x) for x in xs])
     numpy.testing.assert_allclose(cupy.asnumpy(y.array), f(*xs).array, rtol=1e-5,
                                   atol=1e-6)
+
+
+def test_mean_absolute_error_float16_does_not_overflow():
+    # 16384 differences of 4 sum to 65536 > float16's max: Chainer gives 4
+    x0 = numpy.full((64, 1, 16, 16), 2, numpy.float16)
+    y = F.mean_absolute_error(x0, -x0)
+    assert y.dtype == numpy.float16 and float(y.array) == 4.0

@@ -137,7 +137,7 @@ def test_double_backprop_without_flag_raises():
     loss = F.softmax_cross_entropy(v, t)
     gx, = kusari.grad([loss], [v], enable_double_backprop=True)
     with pytest.raises(RuntimeError, match='enable_double_backprop'):
-        kusari.grad([kusari.functions.loss.mean_squared_error(gx, gx * 0)], [v])
+        kusari.grad([kusari.functions.mean_squared_error(gx, gx * 0)], [v])
 
 
 @pytest.mark.parametrize('soft_target_loss', ['cross-entropy', 'kl-divergence'])
@@ -227,3 +227,18 @@ def test_many_classes(dtype, reduce, cache_score):
         lambda x, t: F.softmax_cross_entropy(x, t, class_weight=w, reduce=reduce,
                                              cache_score=cache_score),
         (x, t), gy, dtype=numpy.float64, **tol)
+
+
+@pytest.mark.parametrize('double', [False, True])
+def test_float16_mean_of_many_samples_does_not_overflow(double):
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (100000, 2)).astype(numpy.float16)
+    t = rng.randint(0, 2, 100000).astype(numpy.int32)
+    w = numpy.array([8., 9.], numpy.float16)
+    y = F.softmax_cross_entropy(x, t, normalize=False, class_weight=w,
+                                enable_double_backprop=double)
+    x64 = x.astype(numpy.float64)
+    logz = numpy.logaddexp(x64[:, 0], x64[:, 1])
+    want = (-(x64[numpy.arange(len(t)), t] - logz) * w.astype(numpy.float64)[t]).mean()
+    assert y.dtype == numpy.float16
+    numpy.testing.assert_allclose(float(y.array), want, rtol=5e-3)

@@ -5,7 +5,7 @@ import pytest
 import kusari
 from kusari import gradient_check
 from kusari import testing
-from kusari.functions.loss import softmax_cross_entropy as sce
+from kusari.functions import softmax_cross_entropy as sce
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)
 TOL = {numpy.float16: dict(atol=5e-3, rtol=5e-3),

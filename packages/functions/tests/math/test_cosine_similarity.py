@@ -5,7 +5,7 @@ import pytest
 import kusari
 from kusari import gradient_check
 from kusari import testing
-from kusari.functions.math import cosine_similarity
+from kusari.functions import cosine_similarity
 from kusari.utils import type_check
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)

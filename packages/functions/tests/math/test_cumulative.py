@@ -95,3 +95,15 @@ def test_cumulative_gpu():
         numpy.testing.assert_allclose(cupy.asnumpy(f(xg).array), f(x).array, rtol=1e-5)
         gradient_check.check_backward(f, xg, cupy.asarray(_u(x.shape, numpy.float32, 1)),
                                       dtype=numpy.float64, atol=1e-3, rtol=1e-2)
+
+
+@pytest.mark.parametrize('axis', [-2, None, 1])
+def test_cumprod_of_an_empty_array_has_a_gradient(axis):
+    # Chainer gives an (empty) gradient, so that double backprop works too
+    x = numpy.zeros((0, 3))
+    v = kusari.Variable(x)
+    y = F.cumprod(v, axis=axis)
+    gx, = kusari.grad([y], [v], [numpy.zeros(y.shape)], enable_double_backprop=True)
+    assert gx is not None and gx.shape == x.shape
+    gradient_check.check_double_backward(lambda x: F.cumprod(x, axis=axis), x,
+                                         numpy.zeros(y.shape), numpy.zeros(x.shape))

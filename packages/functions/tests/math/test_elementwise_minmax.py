@@ -58,6 +58,7 @@ def check_invalid(f, args, name):
 
 
 from kusari.functions.math import minmax_elementwise as M  # noqa: E402
+import kusari.functions as F  # noqa: E402
 
 
 def _pair(dtype, shape=(3, 4)):
@@ -101,7 +102,8 @@ def test_ties_go_to_x1(name):
 def test_invalid(name):
     a = numpy.zeros((2, 3), numpy.float32)
     check_invalid(getattr(M, name), (a, a.astype(numpy.float64)), name)
-    check_invalid(getattr(M, name), (a, a[:1]), name)
+    check_invalid(getattr(M, name), (a, a[:, :2]), name)   # not broadcastable
+    check_invalid(getattr(M, name), (a, a.T), name)
     check_invalid(getattr(M, name), (a.astype(numpy.int32), a.astype(numpy.int32)), name)
 
 
@@ -128,5 +130,45 @@ def test_clip_invalid():
     check_invalid(lambda x: M.clip(x, 0., 1.), (numpy.zeros(3, numpy.int32),), 'Clip')
     with pytest.raises(ValueError, match='clip'):
         M.clip(numpy.zeros(3, numpy.float32), 1.0, 0.0)
+    with pytest.raises(ValueError, match='clip'):
+        M.clip(numpy.zeros(3, numpy.float32), None, None)
     with pytest.raises(TypeError, match='clip'):
-        M.clip(numpy.zeros(3, numpy.float32), None, 1.0)
+        M.clip(numpy.zeros(3, numpy.float32), '0', 1.0)
+
+
+@pytest.mark.parametrize('lo, hi', [(None, 0.7), (-0.5, None), (None, numpy.float32(1.53)),
+                                    (numpy.float32(-0.75), None)])
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_clip_one_sided(lo, hi, dtype):
+    x = _clip_input(dtype)
+    x = numpy.where(abs(x - numpy.float32(1.53)) < 0.05, 1.8, x)
+    x = numpy.where(abs(x + numpy.float32(0.75)) < 0.05, -1.0, x).astype(dtype)
+    gy = numpy.random.uniform(-1, 1, x.shape).astype(dtype)
+    f = lambda x: M.clip(x, lo, hi)   # noqa: E731
+    check_forward(f, (x,), numpy.clip(x.astype(numpy.float64), lo, hi), dtype)
+    check_grads(f, (x,), gy, dtype)
+
+
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_clip_gradient_passes_at_the_bounds(dtype):
+    # Chainer: the gradient is 1 on [x_min, x_max], bounds included
+    x = kusari.Variable(numpy.arange(6, dtype=dtype))
+    F.sum(M.clip(x, 1.0, 4.0)).backward()
+    numpy.testing.assert_array_equal(x.grad, [0, 1, 1, 1, 1, 0])
+
+
+@pytest.mark.parametrize('name', ['maximum', 'minimum'])
+@pytest.mark.parametrize('s1, s2', [((3, 2), (3, 1)), ((2,), (3, 2)), ((), (4,)),
+                                    ((1, 4), (3, 1))])
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_maximum_minimum_broadcast(name, s1, s2, dtype):
+    rng = numpy.random.RandomState(0)
+    a = rng.uniform(-1, 1, s1).astype(dtype)
+    b = rng.uniform(-1, 1, s2).astype(dtype)
+    f = getattr(M, name)
+    ref = getattr(numpy, name)(a.astype(numpy.float64), b.astype(numpy.float64))
+    y = f(a, b)
+    assert y.shape == ref.shape and y.dtype == dtype
+    check_forward(f, (a, b), ref, dtype)
+    gy = rng.uniform(-1, 1, ref.shape).astype(dtype)
+    check_grads(f, (a, b), gy, dtype)

@@ -106,3 +106,13 @@ def test_misc_gpu():
     gradient_check.check_backward(F.batch_l2_norm_squared, cupy.asarray(x),
                                   cupy.asarray(y[:2]), dtype=numpy.float64, atol=1e-4,
                                   rtol=1e-3)
+
+
+@pytest.mark.parametrize('name', ['bias', 'scale'])
+def test_bias_scale_shape_mismatch_is_also_an_assertion_error(name):
+    # Chainer asserts the shapes: code catching AssertionError keeps working
+    from kusari.utils.type_check import InvalidType
+    with pytest.raises(AssertionError, match=name) as e:
+        getattr(F, name)(numpy.zeros((3, 2, 3), numpy.float32),
+                         numpy.zeros(2, numpy.float32), 0)
+    assert isinstance(e.value, InvalidType)

@@ -4,7 +4,7 @@ import pytest
 
 from kusari import gradient_check
 from kusari import testing
-from kusari.functions.math import pairwise_distance
+from kusari.functions import pairwise_distance
 from kusari.utils import type_check
 
 DTYPES = (numpy.float16, numpy.float32, numpy.float64)

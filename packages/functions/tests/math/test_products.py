@@ -4,6 +4,7 @@ import warnings
 import numpy
 import pytest
 
+import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType
@@ -83,8 +84,6 @@ def test_matmul_bad_input():
     with pytest.raises(InvalidType, match='matmul'):
         F.matmul(a, numpy.zeros((2, 3), numpy.float32))
     with pytest.raises(InvalidType, match='matmul'):
-        F.matmul(a, numpy.zeros((3, 2), numpy.float64))
-    with pytest.raises(InvalidType, match='matmul'):
         F.matmul(a.astype(numpy.int32), numpy.zeros((3, 2), numpy.int32))
     with pytest.raises(InvalidType, match='matmul'):
         F.matmul(numpy.zeros((2, 2, 3), numpy.float32), numpy.zeros((3, 3, 2),
@@ -110,17 +109,18 @@ def test_batch_matmul(sa, sb, ta, tb):
     numpy.testing.assert_allclose(y.array, numpy.matmul(a3, b3), rtol=1e-5, atol=1e-6)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
-        # batch_matmul takes float32 only: finite differences in float32
         _check_all(lambda a, b: F.batch_matmul(a, b, ta, tb), (a, b), numpy.float32,
                    num_dtype=None, tol=dict(eps=1e-2, atol=1e-3, rtol=1e-2))
+        # other float dtypes too (Chainer's gradient checks run it in float64)
+        _check_all(lambda a, b: F.batch_matmul(a, b, ta, tb), (a, b), numpy.float32)
 
 
 def test_batch_matmul_bad_input():
     with warnings.catch_warnings():
         warnings.simplefilter('ignore', DeprecationWarning)
         with pytest.raises(InvalidType, match='batch_matmul'):
-            F.batch_matmul(numpy.zeros((2, 3), numpy.float64),
-                           numpy.zeros((2, 3), numpy.float64))
+            F.batch_matmul(numpy.zeros((2, 3), numpy.int32),
+                           numpy.zeros((2, 3), numpy.int32))
         with pytest.raises(InvalidType, match='batch_matmul'):
             F.batch_matmul(numpy.zeros((2, 3, 4), numpy.float32),
                            numpy.zeros((2, 3, 4), numpy.float32))
@@ -155,14 +155,23 @@ def test_tensordot(dtype, sa, sb, axes, contiguous):
 
 def test_tensordot_bad_input():
     a = numpy.zeros((2, 3), numpy.float32)
-    with pytest.raises(InvalidType, match='tensordot'):
+    with pytest.raises(ValueError, match='tensordot'):     # shape mismatch
         F.tensordot(a, numpy.zeros((2, 3), numpy.float32), 1)
+    b = numpy.zeros((3, 2, 5), numpy.float32)
+    with pytest.raises(ValueError, match='tensordot'):
+        F.tensordot(numpy.zeros((4, 3, 2), numpy.float32), b, axes=((1, 2), (0)))
+    with pytest.raises(ValueError, match='tensordot'):
+        F.tensordot(numpy.zeros((4, 3, 2), numpy.float32), b, axes=((2), (0, 1)))
     with pytest.raises(InvalidType, match='tensordot'):
         F.tensordot(a, a, 3)
-    with pytest.raises(InvalidType, match='tensordot'):
-        F.tensordot(a, a.astype(numpy.float64), 2)
     with pytest.raises(TypeError, match='tensordot'):
         F.tensordot(a, a, 'x')
+    with pytest.raises(TypeError, match='tensordot'):
+        F.tensordot(a, a, 1.0)
+    c = numpy.zeros((4, 3, 2), numpy.float32)
+    for axes in (((0, 1, 2, 3), (0, 1, 2, 3)), (), ((), (), ())):
+        with pytest.raises(ValueError, match='tensordot'):    # Chainer's ValueError
+            F.tensordot(c, b, axes=axes)
 
 
 # ---- einsum -------------------------------------------------------------------------
@@ -183,7 +192,7 @@ EINSUM_CASES = [
     ('...ij,jk->...ik', [(2, 2, 3, 4), (4, 2)]),
     ('bii,bi->b', [(2, 3, 3), (2, 3)]),
     ('iij,j->ij', [(3, 3, 2), (2,)]),
-    ('...i,...i->...', [(2, 1, 3), (4, 3)]),
+    ('...i,...i->...', [(2, 4, 3), (2, 4, 3)]),
 ]
 
 
@@ -227,6 +236,24 @@ def test_einsum_bad_input():
         F.einsum('i$', a)
 
 
+@pytest.mark.parametrize('subscripts, shapes, error', [
+    # as in Chainer: the ellipses do not broadcast against each other
+    ('...i,...i', [(2, 2), (3, 2)], InvalidType),
+    ('...i,...i', [(2, 2), (1, 2)], InvalidType),
+    ('...i,...i', [(2,), (1, 2)], InvalidType),
+    ('...i,...j', [(2, 3), (3, 2)], InvalidType),
+    # an ellipsis only in the output, or summed away
+    ('i,i->...', [(2,), (2,)], ValueError),
+    ('...->', [(2,)], ValueError),
+    ('j...i->ij', [(2, 1, 3)], ValueError),
+    ('i,...i->', [(2,), (3, 2)], ValueError),
+])
+def test_einsum_chainer_errors(subscripts, shapes, error):
+    xs = [numpy.zeros(s, numpy.float32) for s in shapes]
+    with pytest.raises(error, match='einsum'):
+        F.einsum(subscripts, *xs)
+
+
 @pytest.mark.gpu
 def test_products_gpu():
     import cupy
@@ -238,3 +265,99 @@ def test_products_gpu():
         gradient_check.check_backward(f, (ag, bg), cupy.asarray(_u((2, 4),
                                                                    numpy.float32, 2)),
                                       dtype=numpy.float64, atol=1e-3, rtol=1e-2)
+
+
+# ---- mixed float dtypes (Chainer computes in the promoted dtype) -----------------------
+
+MIXED = [(numpy.float16, numpy.float32), (numpy.float32, numpy.float16),
+         (numpy.float16, numpy.float64), (numpy.float32, numpy.float64)]
+
+
+def _check_mixed(f, ref, inputs, dtypes):
+    out_dtype = numpy.result_type(*dtypes)
+    y = f(*inputs)
+    assert y.dtype == out_dtype
+    numpy.testing.assert_allclose(y.array, ref(*inputs), rtol=1e-6, atol=1e-6)
+    gy = _u(y.shape, out_dtype, 7)
+    vs = [kusari.Variable(x) for x in inputs]
+    y = f(*vs)
+    y.grad = gy
+    y.backward()
+    for v, x in zip(vs, inputs):
+        assert v.grad.dtype == x.dtype   # each gradient in its input's dtype
+    tol = dict(atol=1e-2, rtol=5e-2) if numpy.float16 in dtypes else dict(atol=1e-4,
+                                                                           rtol=1e-3)
+    gradient_check.check_backward(f, inputs, gy, dtype=numpy.float64, **tol)
+    ggx = tuple(_u(x.shape, x.dtype, 8 + i) for i, x in enumerate(inputs))
+    gradient_check.check_double_backward(f, inputs, gy, ggx, dtype=numpy.float64, **tol)
+
+
+@pytest.mark.parametrize('da, db', MIXED)
+@pytest.mark.parametrize('sa, sb, ta, tb', [
+    ((2, 5), (5, 3), False, False), ((5, 2), (3, 5), True, True), ((5,), (5, 2), False,
+                                                                     False),
+    ((2, 3, 4), (4,), False, False), ((6, 2, 5), (6, 5, 3), False, False),
+])
+def test_matmul_mixed_dtypes(da, db, sa, sb, ta, tb):
+    a, b = _u(sa, da, 1), _u(sb, db, 2)
+
+    def ref(a, b):
+        a64, b64 = a.astype(numpy.float64), b.astype(numpy.float64)
+        if ta and a.ndim > 1:
+            a64 = a64.swapaxes(-1, -2)
+        if tb and b.ndim > 1:
+            b64 = b64.swapaxes(-1, -2)
+        return numpy.matmul(a64, b64).astype(numpy.result_type(a, b))
+
+    _check_mixed(lambda a, b: F.matmul(a, b, ta, tb), ref, (a, b), (da, db))
+
+
+@pytest.mark.parametrize('da, db', MIXED)
+def test_tensordot_mixed_dtypes(da, db):
+    a, b = _u((3, 4, 2), da, 1), _u((4, 2, 5), db, 2)
+
+    def ref(a, b):
+        return numpy.tensordot(a.astype(numpy.float64), b.astype(numpy.float64),
+                               2).astype(numpy.result_type(a, b))
+
+    _check_mixed(lambda a, b: F.tensordot(a, b, 2), ref, (a, b), (da, db))
+
+
+def test_same_dtype_product_adds_no_cast():
+    a = kusari.Variable(_u((2, 3), numpy.float32))
+    y = F.matmul(a, _u((3, 2), numpy.float32))
+    assert y.creator.label != 'Cast' and y.creator.inputs[0] is a.node
+
+
+@pytest.mark.parametrize('subs, shapes, out_shape', [
+    ('i->ij', ((3,),), (3, 4)), ('->i', ((),), (3,)), (',i->ij', ((), (2,)), (2, 3)),
+    (',ij->i', ((), (3, 4)), (3,)), ('i->ii', ((3,),), (3, 3)),
+    ('ij->jii', ((2, 3),), (3, 2, 2)), ('ij,jk->ik', ((2, 3), (3, 4)), (2, 4)),
+])
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+def test_diag_einsum(subs, shapes, out_shape, dtype):
+    from kusari.functions.math.einsum import DiagEinSum
+    ins, out = subs.split('->')
+    xs = [_u(s, dtype, 3 + k) for k, s in enumerate(shapes)]
+
+    def op(*a):
+        return DiagEinSum(in_subs=ins, out_sub=out, out_shape=out_shape).apply(a)[0]
+
+    # reference: y[idx] = sum of the products (letters only in the output broadcast;
+    # a repeated output letter: the diagonal, zeros elsewhere)
+    kept = ''.join(dict.fromkeys(c for c in out if c in ins))
+    z = numpy.einsum(ins + '->' + kept, *[x.astype(numpy.float64) for x in xs])
+    ref = numpy.zeros(out_shape)
+    for idx in numpy.ndindex(*out_shape):
+        val = dict()
+        if any(val.setdefault(c, i) != i for c, i in zip(out, idx)):
+            continue
+        ref[idx] = z[tuple(val[c] for c in kept)]
+    y = op(*xs)
+    assert y.dtype == dtype and y.shape == out_shape
+    numpy.testing.assert_allclose(y.array, ref, rtol=1e-5, atol=1e-6)
+    gy = _u(out_shape, dtype, 9)
+    ggs = [_u(s, dtype, 10 + k) for k, s in enumerate(shapes)]
+    gradient_check.check_backward(op, xs, gy, atol=1e-2, rtol=5e-2, dtype=numpy.float64)
+    gradient_check.check_double_backward(op, xs, gy, ggs, atol=1e-2, rtol=5e-2,
+                                         dtype=numpy.float64)

@@ -126,8 +126,6 @@ def test_invalid():
     with pytest.raises(InvalidType, match='sparse_matmul'):
         F.sparse_matmul(a, numpy.zeros((4, 2), numpy.float32))
     with pytest.raises(InvalidType, match='sparse_matmul'):
-        F.sparse_matmul(a, numpy.zeros((3, 2), numpy.float64))
-    with pytest.raises(InvalidType, match='sparse_matmul'):
         F.sparse_matmul(a, numpy.zeros((2, 3, 2), numpy.float32))
     with pytest.raises(ValueError, match='sparse_matmul'):
         F.sparse_matmul(numpy.eye(3), numpy.eye(3))
@@ -141,3 +139,60 @@ def test_gpu():
     dn = rng.uniform(-1, 1, (4, 2)).astype(numpy.float32)
     y = F.sparse_matmul(to_coo(cupy.asarray(sp)), cupy.asarray(dn))
     numpy.testing.assert_allclose(y.array.get(), sp @ dn, atol=1e-5)
+
+
+# ---- mixed float dtypes and Chainer's CooMatMul node --------------------------------
+
+@pytest.mark.parametrize('ds, dd', [(numpy.float16, numpy.float32),
+                                    (numpy.float32, numpy.float64),
+                                    (numpy.float64, numpy.float16)])
+@pytest.mark.parametrize('sparse_first', [True, False])
+def test_mixed_dtypes(ds, dd, sparse_first):
+    rng = numpy.random.RandomState(3)
+    s = _sparse_dense(rng, (3, 4), ds)
+    d = rng.uniform(-1, 1, (4, 2) if sparse_first else (2, 3)).astype(dd)
+    out = numpy.result_type(ds, dd)
+    sp = to_coo(s, requires_grad=True)
+    dv = kusari.Variable(d)
+    y = F.sparse_matmul(sp, dv) if sparse_first else F.sparse_matmul(dv, sp)
+    ref = (s.astype(numpy.float64) @ d if sparse_first else d.astype(numpy.float64) @ s)
+    assert y.dtype == out
+    numpy.testing.assert_allclose(y.array, ref.astype(out), rtol=1e-3, atol=1e-3)
+    y.grad = numpy.ones(y.shape, out)
+    y.backward()
+    assert sp.data.grad.dtype == ds and dv.grad.dtype == dd
+
+
+@pytest.mark.parametrize('transa, transb, transc', [
+    (False, False, False), (True, False, False), (False, True, False),
+    (True, True, True), (False, False, True)])
+@pytest.mark.parametrize('ds, dd', [(numpy.float32, numpy.float32),
+                                    (numpy.float16, numpy.float64)])
+def test_coo_mat_mul_node(transa, transb, transc, ds, dd):
+    from kusari.functions.math.sparse_matmul import CooMatMul
+    rng = numpy.random.RandomState(4)
+    s = _sparse_dense(rng, (4, 3) if transa else (3, 4), ds)
+    d = rng.uniform(-1, 1, (2, 4) if transb else (4, 2)).astype(dd)
+    sp = to_coo(s)
+    node = CooMatMul(sp.row, sp.col, sp.shape, sp.order, transa=transa, transb=transb,
+                     transc=transc)
+    y = node.apply((sp.data.array, d))[0]
+    ref = ((s.T if transa else s).astype(numpy.float64)
+           @ (d.T if transb else d).astype(numpy.float64))
+    ref = ref.T if transc else ref
+    assert y.dtype == numpy.result_type(ds, dd)
+    numpy.testing.assert_allclose(y.array, ref, rtol=1e-2, atol=1e-2)
+    gy = rng.uniform(-1, 1, y.shape).astype(y.dtype)
+
+    def f(values, dense):
+        return CooMatMul(sp.row, sp.col, sp.shape, sp.order, transa=transa,
+                         transb=transb, transc=transc).apply((values, dense))[0]
+
+    tol = dict(atol=5e-2, rtol=5e-2) if numpy.float16 in (ds, dd) else {}
+    gradient_check.check_backward(f, (sp.data.array, d), gy, dtype=numpy.float64, **tol)
+    gga = to_coo(_sparse_dense(rng, s.shape, ds) * (s != 0)).data.array
+    ggv = numpy.zeros(sp.data.shape, ds)
+    ggv[:len(gga)] = gga[:len(ggv)]
+    ggd = rng.uniform(-1, 1, d.shape).astype(dd)
+    gradient_check.check_double_backward(f, (sp.data.array, d), gy, (ggv, ggd),
+                                         dtype=numpy.float64, **tol)

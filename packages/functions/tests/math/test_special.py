@@ -137,3 +137,11 @@ def test_unary_special_gpu(name):
     gradient_check.check_backward(getattr(F, name), cupy.asarray(x),
                                   cupy.asarray(_u(x.shape, numpy.float32, 1)),
                                   dtype=numpy.float64, atol=1e-3, rtol=1e-3)
+
+
+def test_polygamma_double_backward_zero_dim():
+    pytest.importorskip('scipy')
+    x = numpy.array(2.5)
+    n = numpy.array(1, numpy.int32)
+    gradient_check.check_double_backward(lambda x: F.polygamma(n, x), x,
+                                         numpy.array(1.), numpy.array(0.7))

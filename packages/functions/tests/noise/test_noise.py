@@ -226,3 +226,34 @@ def test_gpu():
     W = cupy.ones((5, 4), numpy.float32)
     y = F.simplified_dropconnect(x, W, train=False)
     cupy.testing.assert_allclose(y.array, cupy.full((3, 5), 4, numpy.float32))
+
+
+@pytest.mark.parametrize('xd, wd', [(numpy.float16, numpy.float32),
+                                    (numpy.float32, numpy.float16),
+                                    (numpy.float64, numpy.float32),
+                                    (numpy.float32, numpy.float64)])
+@pytest.mark.parametrize('batchwise', [True, False])
+def test_simplified_dropconnect_mixed_dtypes(xd, wd, batchwise):
+    rng = numpy.random.RandomState(0)
+    W = rng.uniform(-1, 1, (2, 3)).astype(wd)
+    b = rng.uniform(-1, 1, 2).astype(xd)
+    x = rng.uniform(-1, 1, (4, 3)).astype(xd)
+    gy = rng.uniform(-1, 1, (4, 2)).astype(xd)
+    mask = rng.rand(*((4, 2, 3) if batchwise else (2, 3))) >= .5
+
+    def f(x, W, b):
+        return F.simplified_dropconnect(x, W, b, .5, True, mask, batchwise)
+
+    y = f(x, W, b)
+    assert y.dtype == xd
+    m = mask.astype(numpy.float64) * 2
+    W64, x64 = W.astype(numpy.float64), x.astype(numpy.float64)
+    ref = (numpy.einsum('noi,ni->no', W64 * m, x64) if batchwise else x64 @ (W64 * m).T)
+    tol = 1e-2 if numpy.float16 in (xd, wd) else 1e-5
+    numpy.testing.assert_allclose(y.array, ref + b, atol=tol, rtol=tol)
+    opts = dict(dtype=numpy.float64, atol=5e-2, rtol=5e-2) if tol == 1e-2 else \
+        dict(dtype=numpy.float64)
+    gradient_check.check_backward(f, (x, W, b), gy, eps=1e-2, **opts)
+    ggs = (rng.uniform(-1, 1, x.shape).astype(xd), rng.uniform(-1, 1, W.shape).astype(wd),
+           rng.uniform(-1, 1, b.shape).astype(xd))
+    gradient_check.check_double_backward(f, (x, W, b), gy, ggs, eps=1e-2, **opts)

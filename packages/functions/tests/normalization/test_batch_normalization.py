@@ -162,3 +162,78 @@ def test_gpu(xs, gs, axis):
     kusari.backward([F.batch_normalization(*cv, axis=axis)], [gy])
     for a, c in zip(vs, cv):
         numpy.testing.assert_allclose(cupy.asnumpy(a.grad), c.grad, rtol=1e-3, atol=1e-4)
+
+
+# ---- parameters of a dtype other than x's (Chainer accepts them) ---------------------
+
+MIXED = [(numpy.float64, numpy.float32), (numpy.float32, numpy.float64),
+         (numpy.float16, numpy.float32), (numpy.float32, numpy.float16)]
+
+
+@pytest.mark.parametrize('xd, pd', MIXED)
+@pytest.mark.parametrize('shape', [(5, 3), (5, 3, 2, 2)])
+def test_mixed_dtypes(xd, pd, shape):
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, shape).astype(xd)
+    g, b = rng.uniform(.5, 1, 3).astype(pd), rng.uniform(-1, 1, 3).astype(pd)
+    rm, rv = rng.uniform(-1, 1, 3).astype(pd), rng.uniform(.5, 1, 3).astype(pd)
+    rm0, rv0 = rm.copy(), rv.copy()
+    y = F.batch_normalization(x, g, b, running_mean=rm, running_var=rv)
+    ax = (0,) + tuple(range(2, x.ndim))
+    es = (1, 3) + (1,) * (x.ndim - 2)
+    x64 = x.astype(numpy.float64)
+    mu, var = x64.mean(ax), x64.var(ax)
+    ref = (g.astype(numpy.float64).reshape(es) * (x64 - mu.reshape(es))
+           / numpy.sqrt(var.reshape(es) + 2e-5) + b.astype(numpy.float64).reshape(es))
+    tol = 1e-2 if numpy.float16 in (xd, pd) else 1e-4
+    assert y.dtype == xd and rm.dtype == pd
+    numpy.testing.assert_allclose(y.array, ref, atol=tol, rtol=tol)
+    m = x.size // 3
+    numpy.testing.assert_allclose(rm, .9 * rm0 + .1 * mu, atol=tol)
+    numpy.testing.assert_allclose(rv, .9 * rv0 + .1 * var * m / (m - 1), atol=tol)
+    gy = rng.uniform(-1, 1, shape).astype(xd)
+    vs = [kusari.Variable(a) for a in (x, g, b)]
+    out = F.batch_normalization(*vs)
+    out.grad = gy
+    out.backward()
+    assert [v.grad.dtype for v in vs] == [xd, pd, pd]
+    opts = dict(dtype=numpy.float64, atol=tol, rtol=tol * 10)
+    gradient_check.check_backward(F.batch_normalization, (x, g, b), gy, **opts)
+    ggs = (rng.uniform(-1, 1, shape).astype(xd), rng.uniform(-1, 1, 3).astype(pd),
+           rng.uniform(-1, 1, 3).astype(pd))
+    gradient_check.check_double_backward(F.batch_normalization, (x, g, b), gy, ggs,
+                                         **opts)
+    mean, v = rng.uniform(-1, 1, 3).astype(pd), rng.uniform(.5, 1, 3).astype(pd)
+    y = F.fixed_batch_normalization(x, g, b, mean, v)
+    ref = (g.astype(numpy.float64).reshape(es) * (x64 - mean.astype(numpy.float64)
+           .reshape(es)) / numpy.sqrt(v.astype(numpy.float64).reshape(es) + 2e-5)
+           + b.astype(numpy.float64).reshape(es))
+    assert y.dtype == xd
+    numpy.testing.assert_allclose(y.array, ref, atol=tol, rtol=tol)
+    gradient_check.check_backward(F.fixed_batch_normalization, (x, g, b, mean, v), gy,
+                                  **opts)
+
+
+def test_same_dtype_result_unchanged_by_the_mixed_support():
+    # float32 everywhere takes the compiled kernel: parameters are not copied/cast
+    rng = numpy.random.RandomState(1)
+    x = rng.uniform(-1, 1, (6, 4)).astype(numpy.float32)
+    g = rng.uniform(.5, 1, 4).astype(numpy.float32)
+    b = rng.uniform(-1, 1, 4).astype(numpy.float32)
+    y32 = F.batch_normalization(x, g, b).array
+    y_mixed = F.batch_normalization(x, g.astype(numpy.float64), b.astype(numpy.float64))
+    numpy.testing.assert_array_equal(y32, y_mixed.array)
+
+
+@pytest.mark.parametrize('xs, gs, axis, warns', [
+    ((1, 3), (3,), None, True), ((1, 3, 1), (1, 3), 2, True),
+    ((1, 3, 2, 2), (3,), None, False), ((1, 3, 2), (1, 3), 2, False)])
+def test_warns_for_a_batch_of_one(xs, gs, axis, warns):
+    # Chainer: one element per channel gives a zero output; it warns
+    import warnings
+    x = numpy.random.RandomState(0).uniform(-1, 1, xs).astype(numpy.float32)
+    g = numpy.ones(gs, numpy.float32)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        F.batch_normalization(x, g, g * 0, axis=axis)
+    assert any(issubclass(i.category, UserWarning) for i in w) == warns

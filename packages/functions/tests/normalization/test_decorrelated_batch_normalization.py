@@ -121,7 +121,7 @@ def test_invalid():
     with pytest.raises(InvalidType, match='fixed_decorrelated_batch_normalization'):
         F.fixed_decorrelated_batch_normalization(x, m, p, groups=3)
     with pytest.raises(InvalidType, match='fixed_decorrelated_batch_normalization'):
-        F.fixed_decorrelated_batch_normalization(x, m.astype(numpy.float64), p, groups=2)
+        F.fixed_decorrelated_batch_normalization(x, m.astype(numpy.int32), p, groups=2)
 
 
 @pytest.mark.gpu
@@ -139,3 +139,29 @@ def test_gpu():
                     kusari.backends.cuda.to_cpu(xv.grad)))
     numpy.testing.assert_allclose(res[0][0], res[1][0], atol=1e-4)
     numpy.testing.assert_allclose(res[0][1], res[1][1], atol=1e-4)
+
+
+@pytest.mark.parametrize('xd, pd', [(numpy.float64, numpy.float32),
+                                    (numpy.float32, numpy.float64),
+                                    (numpy.float16, numpy.float32)])
+def test_fixed_with_statistics_of_another_dtype(xd, pd):
+    rng = numpy.random.RandomState(5)
+    groups, C = 2, 3
+    x = rng.uniform(-1, 1, (4, groups * C, 2)).astype(xd)
+    mean = rng.uniform(-1, 1, (groups, C)).astype(pd)
+    proj = rng.uniform(.5, 1, (groups, C, C)).astype(pd)
+    y = F.fixed_decorrelated_batch_normalization(x, mean, proj, groups=groups)
+    assert y.dtype == xd
+    # reference: per group, projection @ (x - mean) over channels
+    xg = x.astype(numpy.float64).transpose(1, 0, 2).reshape(groups, C, -1)
+    ref = numpy.matmul(proj.astype(numpy.float64), xg - mean.astype(numpy.float64)
+                       [:, :, None])
+    ref = ref.reshape(groups * C, 4, 2).transpose(1, 0, 2)
+    tol = 1e-2 if xd == numpy.float16 else 1e-5
+    numpy.testing.assert_allclose(y.array, ref, rtol=tol, atol=tol)
+    gy = rng.uniform(-1, 1, x.shape).astype(xd)
+    tol = dict(atol=5e-2, rtol=5e-2) if xd == numpy.float16 else dict(atol=1e-4,
+                                                                      rtol=1e-3)
+    gradient_check.check_backward(
+        lambda x, m, p: F.fixed_decorrelated_batch_normalization(x, m, p, groups=groups),
+        (x, mean, proj), gy, dtype=numpy.float64, **tol)

@@ -3,6 +3,7 @@ layer_normalization, local_response_normalization and normalize."""
 import numpy
 import pytest
 
+import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType
@@ -68,7 +69,7 @@ def _make(name, dtype, seed=0):
                                                          RV)
     if name == 'fixed_batch_renormalization':
         x, g, b, m, v = u(4, 3), u(3), u(3), u(3), u(3, lo=0.5, hi=1.5)
-        return (lambda *a: F.fixed_batch_renormalization(*a, eps=1e-5), [x, g, b, m, v],
+        return (lambda *a: _fixed_brn(*a, eps=1e-5), [x, g, b, m, v],
                 lambda x, g, b, m, v: g * (x - m) / numpy.sqrt(v + 1e-5) + b)
     if name == 'group_normalization':
         x, g, b = u(2, 4, 3), u(4), u(4)
@@ -198,3 +199,65 @@ def test_gpu(name):
     numpy.testing.assert_allclose(cupy.asnumpy(y.array),
                                   ref(*[x.astype(numpy.float64) for x in xs]),
                                   rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('dtype', [numpy.float32, numpy.float64])
+@pytest.mark.parametrize('eps', [1e-5, 1e-1])
+def test_normalize_zero_vectors(dtype, eps):
+    # rows 0 and 2 are all zero: output 0, gradient gy / eps (Chainer), no NaN
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (4, 3)).astype(dtype)
+    x[0] = 0
+    x[2] = 0
+    gy = rng.uniform(-1, 1, x.shape).astype(dtype)
+    v = kusari.Variable(x)
+    y = F.normalize(v, eps=eps)
+    numpy.testing.assert_array_equal(y.array[[0, 2]], 0)
+    x64 = x.astype(numpy.float64)
+    n = numpy.sqrt((x64 * x64).sum(1, keepdims=True))
+    numpy.testing.assert_allclose(y.array, x64 / (n + eps), rtol=1e-6)
+    y.grad = gy
+    y.backward()
+    assert not numpy.isnan(v.grad).any()
+    numpy.testing.assert_allclose(v.grad[[0, 2]], gy[[0, 2]] / eps, rtol=1e-5)
+    # the other rows: the closed form (I / (n + eps) - x x^T / (n (n + eps)^2)) gy
+    for i in (1, 3):
+        xi, ni = x64[i], n[i, 0]
+        J = numpy.eye(3) / (ni + eps) - numpy.outer(xi, xi) / (ni * (ni + eps) ** 2)
+        numpy.testing.assert_allclose(v.grad[i], J @ gy[i], rtol=1e-4)
+    ggx = rng.uniform(-1, 1, x.shape).astype(dtype)
+    opts = dict(atol=1e-3, rtol=1e-2) if dtype == numpy.float32 else {}
+    # the numerical check must stay away from the kink at 0: check the nonzero rows'
+    # double backward and the finiteness of the zero rows'
+    f = lambda x: F.normalize(x, eps=eps)  # noqa: E731
+    xs = x[[1, 3]]
+    gradient_check.check_double_backward(f, (xs,), gy[[1, 3]], (ggx[[1, 3]],),
+                                         dtype=numpy.float64, **opts)
+    v = kusari.Variable(x)
+    gx, = kusari.grad([F.normalize(v, eps=eps)], [v], [gy], enable_double_backprop=True)
+    g2, = kusari.grad([F.sum(gx * ggx)], [v])
+    assert numpy.isfinite(g2.array).all()
+
+
+def test_normalize_zero_dim():
+    x = numpy.array(-0.7)
+    y = F.normalize(x, eps=1e-5, axis=())
+    assert y.shape == () and isinstance(y.array, numpy.ndarray)
+    numpy.testing.assert_allclose(y.array, -0.7 / (0.7 + 1e-5))
+    gradient_check.check_backward(lambda x: F.normalize(x, axis=()), x, numpy.array(1.0))
+    gradient_check.check_double_backward(lambda x: F.normalize(x, axis=()), x,
+                                         numpy.array(1.0), numpy.array(0.3))
+
+
+def _fixed_brn(*args, **kwargs):
+    # deprecated, as in Chainer
+    with pytest.warns(DeprecationWarning, match='fixed_batch_renormalization'):
+        return F.fixed_batch_renormalization(*args, **kwargs)
+
+
+def test_fixed_batch_renormalization_is_deprecated():
+    o = numpy.ones(2, numpy.float32)
+    with pytest.warns(DeprecationWarning, match='fixed_batch_normalization'):
+        y = F.fixed_batch_renormalization(numpy.ones((3, 2), numpy.float32), o, o * 0, o,
+                                          o, eps=0.0)
+    numpy.testing.assert_array_equal(y.array, numpy.zeros((3, 2)))

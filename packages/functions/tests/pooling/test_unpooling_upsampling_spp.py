@@ -3,6 +3,7 @@ import itertools
 import numpy
 import pytest
 
+import kusari
 import kusari.functions as F
 from kusari import gradient_check
 from kusari.utils.type_check import InvalidType
@@ -79,7 +80,7 @@ def test_unpooling_invalid():
         F.unpooling_2d(x, 2, outsize=(9, 9))
     with pytest.raises(InvalidType, match='Unpooling2D'):
         F.unpooling_2d(x[0], 2)
-    with pytest.raises(InvalidType, match='unpooling_3d'):
+    with pytest.raises(ValueError, match='unpooling_3d'):
         F.unpooling_3d(x, 2)
 
 
@@ -164,3 +165,17 @@ def test_gpu():
     y, idx = F.max_pooling_2d(cupy.asarray(x), 2, return_indices=True)
     up = F.upsampling_2d(y, idx, 2, outsize=(4, 4))
     assert up.shape == x.shape
+
+
+@pytest.mark.parametrize('f', [lambda x: F.unpooling_nd(x, 1, 1, 1, cover_all=True),
+                               lambda x: F.unpooling_2d(x, 1, 1, 1, cover_all=True)])
+def test_unpooling_to_an_empty_output(f):
+    # Chainer allows an output size of 0 (here (3 - 1) + 1 - 2 = 1 and 0)
+    x = numpy.random.RandomState(0).uniform(-1, 1, (2, 3, 3, 2)).astype(numpy.float32)
+    y = f(x)
+    assert y.shape == (2, 3, 1, 0)
+    v = kusari.Variable(x)
+    out = f(v)
+    out.grad = numpy.zeros(out.shape, numpy.float32)
+    out.backward()
+    numpy.testing.assert_array_equal(v.grad, numpy.zeros_like(x))

@@ -149,3 +149,27 @@ def test_gpu(cfg):
     kusari.backward(list(F.lstm(*cv)), [gc, gh])
     for a, b in zip(vs, cv):
         numpy.testing.assert_allclose(cupy.asnumpy(a.grad), b.grad, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize('batch, dtype', [(3, numpy.float32), (2, numpy.float32),
+                                          (0, numpy.float32), (3, numpy.float16),
+                                          (3, numpy.float64)])
+def test_lstm_grad_node(batch, dtype):
+    from kusari.functions.rnn.lstm import LSTMGrad
+    rng = numpy.random.RandomState(11)
+    # forward: the gradients of the cell for the true c_next
+    c_prev = rng.uniform(-1, 1, (3, 2, 4))
+    x = rng.uniform(-1, 1, (batch, 8, 4))
+    vs = [kusari.Variable(c_prev), kusari.Variable(x)]
+    c, h = F.lstm(*vs)
+    gc, gh = rng.uniform(-1, 1, c.shape), rng.uniform(-1, 1, h.shape)
+    got = LSTMGrad()(c_prev, x, c.array, gc, gh)
+    want = kusari.grad([c, h], vs, [gc, gh])
+    for g, w in zip(got, want):
+        numpy.testing.assert_allclose(g.array, w.array, rtol=1e-10, atol=1e-12)
+    # its own gradient (c_next an independent input)
+    shapes = [(3, 2, 4), (batch, 8, 4), (3, 2, 4), (3, 2, 4), (batch, 2, 4)]
+    ins = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes]
+    ggs = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes[:2]]
+    tol = dict(atol=1e-3, rtol=1e-2) if dtype == numpy.float16 else {}
+    gradient_check.check_backward(LSTMGrad(), ins, ggs, dtype=numpy.float64, **tol)

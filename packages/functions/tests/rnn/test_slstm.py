@@ -16,10 +16,10 @@ def _ref(c1, c2, x1, x2):
     B, U = c1.shape[:2]
     g1 = x1.reshape((B, U, 4) + x1.shape[2:])
     g2 = x2.reshape((B, U, 4) + x2.shape[2:])
-    a = numpy.tanh(g1[:, :, 0] + g2[:, :, 0])
-    i = _sig(g1[:, :, 1] + g2[:, :, 1])
+    # Chainer's S-LSTM: one input gate per child
     o = _sig(g1[:, :, 3] + g2[:, :, 3])
-    c = a * i + _sig(g1[:, :, 2]) * c1 + _sig(g2[:, :, 2]) * c2
+    c = (numpy.tanh(g1[:, :, 0]) * _sig(g1[:, :, 1]) + numpy.tanh(g2[:, :, 0])
+         * _sig(g2[:, :, 1]) + _sig(g1[:, :, 2]) * c1 + _sig(g2[:, :, 2]) * c2)
     return c, o * numpy.tanh(c)
 
 
@@ -36,8 +36,9 @@ def test_forward(dtype, rest):
     xs = _data(dtype, rest)
     c, h = F.slstm(*xs)
     rc, rh = _ref(*[x.astype(numpy.float64) for x in xs])
-    tol = dict(rtol=5e-3, atol=5e-3) if dtype == numpy.float16 else dict(rtol=1e-5)
-    assert c.dtype == dtype
+    # float16: computed in float32 and rounded once
+    tol = dict(rtol=1e-3, atol=1e-3) if dtype == numpy.float16 else dict(rtol=1e-5)
+    assert c.dtype == dtype and h.dtype == dtype
     numpy.testing.assert_allclose(c.array, rc, **tol)
     numpy.testing.assert_allclose(h.array, rh, **tol)
 
@@ -58,6 +59,44 @@ def test_double_backward():
     gys = [rng.uniform(-1, 1, (3, 2)) for _ in range(2)]
     ggxs = [rng.uniform(-1, 1, x.shape) for x in xs]
     gradient_check.check_double_backward(F.slstm, xs, gys, ggxs)
+
+
+@pytest.mark.parametrize('dtype', DTYPES)
+@pytest.mark.parametrize('missing', [0, 1])
+def test_double_backward_with_a_missing_output_gradient(dtype, missing):
+    xs = _data(dtype, rest=(2,), seed=6)
+    rng = numpy.random.RandomState(7)
+    gy = rng.uniform(-1, 1, (3, 2, 2)).astype(dtype)
+    ggxs = [rng.uniform(-1, 1, x.shape).astype(dtype) for x in xs]
+    tol = dict(atol=5e-2, rtol=5e-2) if dtype == numpy.float16 else \
+        dict(atol=1e-4, rtol=1e-4)
+
+    def f(*xs):     # the other output is unused: its gradient is None
+        return F.slstm(*xs)[1 - missing]
+
+    gradient_check.check_backward(f, xs, gy, dtype=numpy.float64, **tol)
+    gradient_check.check_double_backward(f, xs, gy, ggxs, dtype=numpy.float64, **tol)
+
+
+@pytest.mark.parametrize('dtype', DTYPES)
+def test_slstm_grad_node(dtype):
+    from kusari.functions.rnn.slstm import SLSTMGrad
+    rng = numpy.random.RandomState(8)
+    shapes = [(3, 2, 4)] * 2 + [(3, 8, 4)] * 2 + [(3, 2, 4)] * 3
+    ins = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes]
+    ggs = [rng.uniform(-1, 1, s).astype(dtype) for s in shapes[:4]]
+    # forward: the analytic gradient of the cell, c given (here: the true c)
+    xs = _data(numpy.float64, rest=(4,), seed=9)
+    import kusari
+    vs = [kusari.Variable(x) for x in xs]
+    c, h = F.slstm(*vs)
+    gc, gh = rng.uniform(-1, 1, (2,) + c.shape)
+    got = SLSTMGrad()(*xs, c.array, gc, gh)
+    want = kusari.grad([c, h], vs, [gc, gh])
+    for g, w in zip(got, want):
+        numpy.testing.assert_allclose(g.array, w.array, rtol=1e-10)
+    tol = dict(atol=1e-3, rtol=1e-2) if dtype == numpy.float16 else {}
+    gradient_check.check_backward(SLSTMGrad(), ins, ggs, dtype=numpy.float64, **tol)
 
 
 def test_noncontiguous():

@@ -78,3 +78,31 @@ def test_gpu():
     out = F.forget(lambda a: a * a, xv)
     kusari.backward([out], [cupy.ones(3, numpy.float32)])
     cupy.testing.assert_allclose(xv.grad, 2 * xv.array)
+
+
+@pytest.mark.parametrize('n, word', [(1, '1st'), (2, '2nd'), (3, '3rd'), (4, '4th'),
+                                     (11, '11th'), (12, '12th'), (13, '13th'),
+                                     (21, '21st')])
+def test_non_variable_output_is_named_by_its_ordinal(n, word):
+    x = kusari.Variable(numpy.ones(2))
+
+    def f(x):
+        return tuple(x for _ in range(n - 1)) + (1,)
+
+    with pytest.raises(RuntimeError, match=word + '.*int'):
+        F.forget(f, x)
+
+
+def test_the_recomputation_runs_in_recomputing_mode():
+    seen = []
+
+    def f(x):
+        seen.append((kusari.config.in_recomputing,
+                     getattr(kusari.config, '_will_recompute', False)))
+        return x * 2
+
+    x = kusari.Variable(numpy.ones(2))
+    y = F.forget(f, x)
+    y.grad = numpy.ones(2)
+    y.backward()
+    assert seen == [(False, True), (True, False)]

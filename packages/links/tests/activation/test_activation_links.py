@@ -146,3 +146,46 @@ def test_gpu():
     lt.check_gpu_round_trip(lambda: L.Maxout(3, 2, 2), [x])
     lt.check_gpu_round_trip(lambda: L.PReLU((3,)), [x])
     lt.check_gpu_round_trip(lambda: L.Swish((3,)), [x])
+
+
+@pytest.mark.parametrize('dtype', [numpy.float16, numpy.float32, numpy.float64])
+@pytest.mark.parametrize('kind', ['initializer', 'callable', 'scalar', 'array3d'])
+def test_maxout_initializers_see_chainer_shapes(dtype, kind):
+    import kusari
+    from kusari import initializers
+    shapes = []
+    rng = numpy.random.RandomState(0)
+    W3 = rng.uniform(-1, 1, (3, 4, 2)).astype(dtype)
+    b2 = rng.uniform(-1, 1, (3, 4)).astype(dtype)
+    if kind == 'initializer':
+        iw, ib = initializers.Constant(1.0), initializers.Constant(2.0)
+        wantW, wantb = numpy.ones((3, 4, 2)), numpy.full((3, 4), 2.0)
+    elif kind == 'callable':
+        def iw(a):
+            shapes.append(a.shape)
+            a[...] = W3
+
+        def ib(a):
+            shapes.append(a.shape)
+            a[...] = b2
+        wantW, wantb = W3, b2
+    elif kind == 'scalar':
+        iw, ib = 1.0, 2.0
+        wantW, wantb = numpy.ones((3, 4, 2)), numpy.full((3, 4), 2.0)
+    else:
+        iw, ib = W3, b2
+        wantW, wantb = W3, b2
+    with kusari.using_config('dtype', dtype):
+        link = L.Maxout(2, 3, 4, initialW=iw, initial_bias=ib)
+    assert link.linear.W.dtype == dtype and link.linear.b.dtype == dtype
+    numpy.testing.assert_array_equal(link.linear.W.array, wantW.reshape(12, 2))
+    numpy.testing.assert_array_equal(link.linear.b.array, wantb.reshape(12))
+    if kind == 'callable':
+        assert shapes == [(3, 4, 2), (3, 4)]
+
+
+def test_maxout_rejects_arrays_of_other_shapes():
+    with pytest.raises(ValueError, match='Maxout'):
+        L.Maxout(2, 3, 4, initialW=numpy.zeros((3, 4, 2, 1), numpy.float32))
+    with pytest.raises(ValueError, match='Maxout'):
+        L.Maxout(2, 3, 4, initial_bias=numpy.zeros((3, 4, 1), numpy.float32))

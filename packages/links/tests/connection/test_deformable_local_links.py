@@ -73,3 +73,60 @@ def test_local_convolution_2d():
                                   params=(l64.W, l64.b))
     with pytest.raises(ValueError, match='LocalConvolution2D'):
         L.LocalConvolution2D(1, 2, in_size=1, ksize=2)
+
+
+@pytest.mark.parametrize('xd, wd', [(numpy.float16, numpy.float32),
+                                    (numpy.float64, numpy.float32),
+                                    (numpy.float32, numpy.float64)])
+@pytest.mark.parametrize('nobias', [True, False])
+def test_local_convolution_2d_weight_of_another_dtype(xd, wd, nobias):
+    import kusari.initializers as I
+    link = L.LocalConvolution2D(3, 2, in_size=4, ksize=3, stride=1, nobias=nobias,
+                                initialW=I.Normal(1, wd), initial_bias=I.Normal(1, xd))
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (2, 3, 4, 4)).astype(xd)
+    y = link(x)
+    assert y.dtype == xd and link.W.dtype == wd
+    W = link.W.array.astype(numpy.float64)
+    # reference: per output position, the patch times its own filter
+    ref = numpy.zeros((2, 2, 2, 2))
+    for i in range(2):
+        for j in range(2):
+            ref[:, :, i, j] = numpy.einsum('nckl,ockl->no',
+                                           x.astype(numpy.float64)[:, :, i:i + 3, j:j + 3],
+                                           W[:, i, j])
+    if not nobias:
+        ref += link.b.array.astype(numpy.float64)[None]
+    tol = 5e-2 if numpy.float16 in (xd, wd) else 1e-5
+    numpy.testing.assert_allclose(y.array, ref, atol=tol, rtol=tol)
+    gy = rng.uniform(-1, 1, y.shape).astype(xd)
+    params = (link.W,) if nobias else (link.W, link.b)
+    opts = {'atol': 3e-2, 'rtol': 5e-2} if tol == 5e-2 else {}
+    gradient_check.check_backward(link, x, gy, params, eps=2 ** -3, **opts)
+
+
+def test_bad_constructor_arguments_are_also_assertion_errors():
+    # Chainer's links check these with assert: code catching AssertionError still
+    # works, and the exceptions stay ValueError/TypeError with a message
+    with pytest.raises(AssertionError, match='Bilinear'):
+        L.Bilinear(2, 3, 4, initialW=numpy.zeros((3, 3, 4), numpy.float32))
+    with pytest.raises(ValueError, match='Bilinear'):
+        L.Bilinear(2, 3, 4, initial_bias=(numpy.zeros((3, 4), numpy.float32),
+                                          numpy.zeros((3, 4), numpy.float32),
+                                          numpy.zeros(4, numpy.float32)))
+    with pytest.raises(AssertionError, match='InceptionBN'):
+        L.InceptionBN(3, 2, 2, 2, 2, 2, 'max', proj_pool=None)
+    link = L.Scale(1, (2,))
+    x = numpy.zeros((3, 2, 3), numpy.float32)
+    with pytest.raises(AssertionError, match='Scale'):
+        link(x, numpy.zeros(2, numpy.float32))
+    with pytest.raises(TypeError, match='Scale'):
+        L.Scale(1, None)(x)
+
+
+def test_bias_argument_count_is_also_an_assertion_error():
+    x = numpy.zeros((3, 2, 3), numpy.float32)
+    with pytest.raises(AssertionError, match='Bias'):
+        L.Bias(1, (2,))(x, numpy.zeros(2, numpy.float32))
+    with pytest.raises(TypeError, match='Bias'):
+        L.Bias(1, None)(x)

@@ -63,3 +63,16 @@ def test_bad_input():
 def test_gpu():
     lt.check_gpu_round_trip(lambda: L.EmbedID(4, 2),
                             [numpy.array([1, 3, 1], numpy.int32)])
+
+
+def test_from_params_copies_w():
+    W = numpy.arange(6, dtype=numpy.float32).reshape(3, 2)
+    src = L.EmbedID(3, 2, initialW=W)
+    link = L.EmbedID.from_params(src.W, ignore_label=1)
+    assert link.W.shape == (3, 2) and link.ignore_label == 1
+    numpy.testing.assert_array_equal(link.W.array, W)
+    assert link.W.array is not src.W.array
+    numpy.testing.assert_array_equal(
+        link(numpy.array([2, 1], numpy.int32)).array, [[4., 5.], [0., 0.]])
+    with pytest.raises(ValueError, match='from_params'):
+        L.EmbedID.from_params(numpy.zeros(3, numpy.float32))

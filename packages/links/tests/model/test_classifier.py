@@ -77,7 +77,7 @@ def test_label_key_and_custom_functions():
     y = first.predictor.l.W.array @ x.T
     numpy.testing.assert_allclose(
         loss.array, (((y.T + first.predictor.l.b.array) - t) ** 2).mean(), rtol=1e-5)
-    with pytest.raises(ValueError, match='label key'):
+    with pytest.raises(ValueError, match='Label key'):
         model(x, t)
     with pytest.raises(ValueError, match='out of bounds'):
         L.Classifier(Pred(), label_key=3)(x, t)

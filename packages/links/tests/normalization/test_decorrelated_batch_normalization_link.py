@@ -51,3 +51,29 @@ def test_finetune_and_recompute():
         l(xs[0], test=True)
     with pytest.raises(ValueError, match='DecorrelatedBatchNormalization'):
         L.DecorrelatedBatchNormalization(6, groups=4)
+
+
+@pytest.mark.parametrize('groups', [1, 2])
+def test_loads_chainer_old_layout_statistics(tmp_path, groups):
+    import warnings
+    serializers = pytest.importorskip('kusari.serializers')
+    C = 8 // groups
+    rng = numpy.random.RandomState(0)
+    mean = rng.uniform(-1, 1, (C,)).astype(numpy.float32)
+    proj = rng.uniform(.5, 1, (C, C)).astype(numpy.float32)
+    path = str(tmp_path / 'old.npz')
+    numpy.savez(path, avg_mean=mean, avg_projection=proj, N=numpy.array(0))
+    link = L.DecorrelatedBatchNormalization(8, groups=groups)
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        serializers.load_npz(path, link)
+    assert any(issubclass(i.category, UserWarning) for i in w) == (groups != 1)
+    numpy.testing.assert_array_equal(link.avg_mean, numpy.broadcast_to(mean, (groups, C)))
+    numpy.testing.assert_array_equal(link.avg_projection,
+                                     numpy.broadcast_to(proj, (groups, C, C)))
+    # the current layout still round-trips
+    path2 = str(tmp_path / 'new.npz')
+    serializers.save_npz(path2, link)
+    link2 = L.DecorrelatedBatchNormalization(8, groups=groups)
+    serializers.load_npz(path2, link2)
+    numpy.testing.assert_array_equal(link2.avg_projection, link.avg_projection)

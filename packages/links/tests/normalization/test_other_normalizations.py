@@ -122,3 +122,40 @@ def test_gpu():
     x = numpy.random.RandomState(3).uniform(-1, 1, (2, 4)).astype(numpy.float32)
     lt.check_gpu_round_trip(lambda: L.GroupNormalization(2, 4), [x])
     lt.check_gpu_round_trip(lambda: L.LayerNormalization(4), [x])
+
+
+@pytest.mark.parametrize('name', ['bn', 'brn', 'dbn'])
+@pytest.mark.parametrize('finetune', [False, True])
+def test_forget_recomputation_leaves_statistics_and_gradients_as_without(name,
+                                                                         finetune):
+    import functools
+    import kusari
+    import kusari.functions as F
+
+    def make():
+        if name == 'bn':
+            return L.BatchNormalization(3)
+        if name == 'brn':
+            return L.BatchRenormalization(3, rmax=2.0, dmax=1.0)
+        return L.DecorrelatedBatchNormalization(3, groups=3)
+
+    rng = numpy.random.RandomState(0)
+    x = rng.uniform(-1, 1, (4, 3)).astype(numpy.float32)
+    gy = rng.uniform(-1, 1, (4, 3)).astype(numpy.float32)
+    link1, link2 = make(), make()
+    for link in (link1, link2):   # statistics away from their initial values
+        link(x * 3 + 1, finetune=finetune)
+    x1, x2 = kusari.Variable(x), kusari.Variable(x)
+    y1 = link1(x1, finetune=finetune)
+    y1.grad = gy
+    y1.backward()
+    y2 = F.forget(functools.partial(link2, finetune=finetune), x2)
+    y2.grad = gy
+    y2.backward()
+    numpy.testing.assert_allclose(x1.grad, x2.grad, rtol=1e-6, atol=1e-7)
+    assert link1.N == link2.N
+    for stat in ('avg_mean', 'avg_var', 'avg_projection'):
+        if hasattr(link1, stat):
+            numpy.testing.assert_array_equal(getattr(link1, stat), getattr(link2, stat))
+    with kusari.using_config('train', False):
+        numpy.testing.assert_allclose(link1(x).array, link2(x).array, rtol=1e-6)

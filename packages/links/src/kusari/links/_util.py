@@ -4,6 +4,16 @@ import operator
 from kusari.utils import type_check
 
 
+class InvalidArgument(ValueError, AssertionError):
+    """A bad argument: a :class:`ValueError`, and the :class:`AssertionError` that
+    Chainer's link raises there (it checks with ``assert``)."""
+
+
+class InvalidArgumentCount(TypeError, AssertionError):
+    """A call with the wrong number of inputs: a :class:`TypeError`, and the
+    :class:`AssertionError` that Chainer's link raises there."""
+
+
 def pair(x):
     """Return ``x`` as a pair of ints (``k`` -> ``(k, k)``)."""
     return as_tuple(x, 2)

@@ -27,3 +27,7 @@ __all__ = ['clipped_relu', 'crelu', 'elu', 'hard_sigmoid', 'leaky_relu', 'log_so
            'maxout', 'prelu', 'relu', 'relu6', 'rrelu', 'selu', 'sigmoid', 'softmax',
            'softplus', 'swish', 'tanh']
 __all__ += ['gelu', 'hard_swish', 'log_sigmoid', 'mish', 'silu', 'softsign']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

@@ -55,3 +55,7 @@ __all__ = [
     'spatial_transformer_sampler', 'split_axis', 'squeeze', 'stack',
     'sum_to', 'swapaxes', 'tile', 'transpose', 'transpose_sequence', 'vstack', 'where',
 ]
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

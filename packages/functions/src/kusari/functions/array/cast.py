@@ -6,14 +6,14 @@ from kusari.utils import type_check
 
 
 class Cast(function_node.FunctionNode):
-    """Cast a float array to dtype ``typ``; the gradient is cast back."""
+    """Cast an array to dtype ``typ``; the gradient is cast back (float input only)."""
 
     def __init__(self, typ):
         self.type = numpy.dtype(typ)
 
     def check_type_forward(self, in_types):
+        # any dtype, as in Chainer (int labels cast to int64, say)
         type_check._argname(in_types, ('x',))
-        type_check.expect(in_types[0].dtype.kind == 'f')
 
     def forward(self, inputs):
         x, = inputs
@@ -21,9 +21,13 @@ class Cast(function_node.FunctionNode):
         return x.astype(self.type, copy=False),
 
     def backward(self, indexes, grad_outputs):
+        if self._in_type.kind != 'f' or grad_outputs[0].dtype.kind != 'f':
+            return None,
         return Cast(self._in_type).apply(grad_outputs)
 
     def backward_array(self, indexes, grad_outputs):
+        if self._in_type.kind != 'f' or grad_outputs[0].dtype.kind != 'f':
+            return None,
         return grad_outputs[0].astype(self._in_type, copy=False),
 
 
@@ -31,7 +35,8 @@ def cast(x, typ):
     """Cast ``x`` to the dtype ``typ``.
 
     Args:
-        x (Variable or ndarray): a float array of any shape.
+        x (Variable or ndarray): an array of any shape and dtype (only a float
+            ``x`` cast to a float dtype gets a gradient).
         typ (str or numpy.dtype): the dtype to cast to.
 
     Returns:

@@ -3,6 +3,13 @@ from kusari.functions.array import _util
 from kusari.utils import type_check
 
 
+def _flip(array, axis):
+    """``array`` reversed along ``axis`` (a view; Chainer's helper for old NumPy)."""
+    idx = [slice(None)] * array.ndim
+    idx[axis] = slice(None, None, -1)
+    return array[tuple(idx)]
+
+
 class Flip(function_node.FunctionNode):
     """Reverse the order of elements along one axis."""
 
@@ -20,9 +27,7 @@ class Flip(function_node.FunctionNode):
             type_check.expect(x.ndim >= -self.axis)
 
     def _flip(self, x):
-        idx = [slice(None)] * x.ndim
-        idx[self.axis] = slice(None, None, -1)
-        return x[tuple(idx)]
+        return _flip(x, self.axis)
 
     def forward(self, inputs):
         return self._flip(inputs[0]),

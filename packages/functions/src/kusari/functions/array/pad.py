@@ -53,6 +53,9 @@ class Pad(function_node.FunctionNode):
         x, = inputs
         xp = backend.get_array_module(x)
         self._widths = _widths('pad', self.pad_width, x.ndim)
+        if x.ndim == 0:
+            # nothing to pad (NumPy rejects the empty width list)
+            return x.copy(),
         return xp.pad(x, self._widths, mode=self.mode, **self.keywords),
 
     def _kind(self):
@@ -71,6 +74,8 @@ class Pad(function_node.FunctionNode):
                      zip(self._widths, self.inputs[0].shape))
 
     def backward(self, indexes, grad_outputs):
+        if not self.inputs[0].shape:      # a 0-dim input was returned as it is
+            return grad_outputs
         if self._kind() == 'slice':
             return _core.GetItem(self._slices()).apply(grad_outputs)
         return PadGrad(self.inputs[0].shape, self._widths, self.mode,
@@ -78,6 +83,8 @@ class Pad(function_node.FunctionNode):
 
     def backward_array(self, indexes, grad_outputs):
         gy, = grad_outputs
+        if not self.inputs[0].shape:
+            return gy,
         if self._kind() == 'slice':
             return gy[self._slices()],
         return _pad_grad(gy, self.inputs[0].shape, self._widths, self.mode,

@@ -43,6 +43,11 @@ class Repeat(function_node.FunctionNode):
     """Repeat the elements of an array (as :func:`numpy.repeat`)."""
 
     def __init__(self, repeats, axis=None):
+        # Chainer takes bools as counts (True is 1)
+        if isinstance(repeats, (bool, numpy.bool_)):
+            repeats = int(repeats)
+        elif isinstance(repeats, (tuple, list)):
+            repeats = [int(r) if isinstance(r, (bool, numpy.bool_)) else r for r in repeats]
         if _util.is_int(repeats):
             repeats = (int(repeats),)
         else:

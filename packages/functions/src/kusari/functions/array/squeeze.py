@@ -28,11 +28,18 @@ class Squeeze(function_node.FunctionNode):
             return
         ndim = type_check.eval(x.ndim)
         for a in self.axis:
-            a = _util.normalize_axis('Squeeze', a, ndim)
-            type_check.expect(x.shape[a] == 1)
+            # an axis out of range is InvalidType; one of length != 1 is ValueError
+            # (raised by forward), as in Chainer
+            _util.normalize_axis('Squeeze', a, ndim)
 
     def forward(self, inputs):
         x, = inputs
+        if self.axis is not None:
+            for a in self.axis:
+                if x.shape[a] != 1:
+                    raise ValueError('squeeze: cannot select an axis to squeeze out '
+                                     'which has size not equal to one (axis %d of shape '
+                                     '%s)' % (a, x.shape))
         xp = _core.get_array_module(x)
         return xp.squeeze(x, self.axis),
 

@@ -9,3 +9,7 @@ from kusari.functions.attention.scaled_dot_product_attention import (  # noqa: F
 )
 
 __all__ = ['scaled_dot_product_attention']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

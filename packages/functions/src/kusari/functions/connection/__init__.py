@@ -40,3 +40,7 @@ __all__ = [
     'local_convolution_2d',
     'shift',
 ]
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

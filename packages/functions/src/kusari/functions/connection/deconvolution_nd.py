@@ -9,7 +9,11 @@ def _apply(x, W, b, stride, pad, outsize, dilate, groups, ndim, who):
         raise TypeError('%s: x must be a Variable or an array, got %s'
                         % (who, type(x).__name__))
     nd = len(shape) - 2 if ndim is None else ndim
-    if nd < 1 or (ndim is not None and len(shape) != ndim + 2):
+    if ndim is not None and len(shape) != ndim + 2:
+        # the 1-D/3-D wrappers raise ValueError, as in Chainer
+        raise ValueError('%s: the input must have %d dimensions under the channel '
+                         'dimension, got x.shape == %s' % (who, ndim, tuple(shape)))
+    if nd < 1:
         exp = 'x.ndim == %s' % ('N + 2 (N >= 1)' if ndim is None else ndim + 2)
         act = 'x.ndim == %d' % len(shape)
         raise InvalidType(exp, act, msg='Invalid operation is performed in: %s (Forward)'

@@ -4,9 +4,12 @@ Unlike a convolution, every output position has its own filter.  The patches are
 extracted with :func:`im2col` and contracted with the per-position filters by one
 batched matrix product, so gradients of any order work.
 """
+import kusari
 from kusari import _core
+from kusari.functions.array.cast import cast
 from kusari.functions.array.im2col import im2col
 from kusari.functions.connection import _util
+from kusari.functions.util import _ops
 
 _LABEL = 'local_convolution_2d'
 
@@ -21,8 +24,7 @@ def _check(x, W, b, sy, sx):
     _util.check_float(_LABEL, 'x', x)
     _util.check_ndim(_LABEL, 'x', x, 4)
     _util.check_ndim(_LABEL, 'W', W, 6)
-    if W.dtype != x.dtype:
-        _util.invalid(_LABEL, 'W.dtype == x.dtype', '%s != %s' % (W.dtype, x.dtype))
+    _util.check_float(_LABEL, 'W', W)
     if W.shape[3] != x.shape[1]:
         _util.invalid(_LABEL, 'x.shape[1] == W.shape[3]',
                       '%d != %d' % (x.shape[1], W.shape[3]))
@@ -56,8 +58,11 @@ def local_convolution_2d(x, W, b=None, stride=1):
 
     Args:
         x (Variable or array): input of shape ``(n, c_I, h, w)``.
-        W (Variable or array): filters of shape ``(c_O, h_O, w_O, c_I, k_H, k_W)``.
-        b (Variable or array or None): bias of shape ``(c_O, h_O, w_O)``.
+        W (Variable or array): filters of shape ``(c_O, h_O, w_O, c_I, k_H, k_W)``;
+            a float dtype that may differ from ``x``'s (used in ``x``'s dtype, as
+            in Chainer; its gradient has its own dtype).
+        b (Variable or array or None): bias of shape ``(c_O, h_O, w_O)``, of
+            ``x``'s dtype.
         stride (int or pair of ints): ``(s_Y, s_X)``.
 
     Returns:
@@ -77,6 +82,8 @@ def local_convolution_2d(x, W, b=None, stride=1):
     xa, Wa = _core.as_array(x), _core.as_array(W)
     ba = None if b is None else _core.as_array(b)
     _check(xa, Wa, ba, sy, sx)
+    if Wa.dtype != xa.dtype:
+        W = cast(W, xa.dtype)
     n = xa.shape[0]
     out_c, out_h, out_w, c, kh, kw = Wa.shape
     k = c * kh * kw
@@ -88,3 +95,34 @@ def local_convolution_2d(x, W, b=None, stride=1):
     if b is not None:
         y = y + _core.broadcast_to(_core.reshape(b, (1, out_c, out_h, out_w)), y.shape)
     return y
+
+
+class LocalConvolution2DFunction(_core.FunctionNode):
+    """Chainer's graph node of :func:`local_convolution_2d`.
+
+    ``LocalConvolution2DFunction(stride).apply((x, W[, b]))`` gives the output of
+    :func:`local_convolution_2d`; its gradients (of any order) are those of the
+    function's composition.
+
+    Args:
+        stride (int or pair of ints): ``(s_Y, s_X)``.
+    """
+
+    def __init__(self, stride=1):
+        self.sy, self.sx = _pair(stride)
+
+    @property
+    def label(self):
+        return 'LocalConvolution2DFunction'
+
+    def forward(self, inputs):
+        self.retain_inputs(tuple(range(len(inputs))))
+        with kusari.no_backprop_mode():
+            y = local_convolution_2d(*inputs, stride=(self.sy, self.sx))
+        return y.array,
+
+    def backward(self, indexes, grad_outputs):
+        def f(*inputs):
+            return local_convolution_2d(*inputs, stride=(self.sy, self.sx)),
+        g = _ops.vjp(f, self.get_retained_inputs(), grad_outputs)
+        return tuple(g[i] for i in indexes)

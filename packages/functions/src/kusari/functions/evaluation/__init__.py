@@ -12,3 +12,7 @@ from kusari.functions.evaluation.r2_score import r2_score  # noqa: F401
 
 __all__ = ['accuracy', 'binary_accuracy', 'classification_summary', 'f1_score',
            'fbeta_score', 'precision', 'recall', 'r2_score']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

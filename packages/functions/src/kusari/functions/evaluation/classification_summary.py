@@ -32,7 +32,7 @@ class ClassificationSummary(FunctionNode):
 
     def forward(self, inputs):
         y, t = inputs
-        _util.check_scores_labels('ClassificationSummary', y, t, t_int32=True)
+        _util.check_scores_labels('ClassificationSummary', y, t)
         xp = _core.get_array_module(y)
         if self.label_num is None:
             valid = t[t != self.ignore_label]
@@ -80,7 +80,7 @@ def classification_summary(y, t, label_num=None, beta=1.0, ignore_label=-1):
     Args:
         y (Variable or array): float scores of shape ``(N, C, ...)``; the prediction
             is the argmax over axis 1.
-        t (Variable or array): int32 labels of shape ``(N, ...)``, each in
+        t (Variable or array): int labels (any width) of shape ``(N, ...)``, each in
             ``[0, label_num)`` or equal to ``ignore_label``.
         label_num (int or None): number of classes; ``None`` means ``max(t) + 1``.
         beta (float): weight of precision in the F-beta score.

@@ -30,3 +30,7 @@ __all__ = ['absolute_error', 'bernoulli_nll', 'contrastive', 'cross_covariance',
 __all__ += ['kl_divergence']
 __all__ += ['argmax_crf1d', 'black_out', 'connectionist_temporal_classification',
             'crf1d', 'discriminative_margin_based_clustering_loss', 'negative_sampling']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

@@ -1,4 +1,6 @@
 """Mean absolute error (``F.mean_absolute_error``)."""
+import numpy
+
 from kusari import _core
 from kusari import backend
 from kusari._core import FunctionNode
@@ -14,7 +16,9 @@ class MeanAbsoluteError(FunctionNode):
         xp = backend.get_array_module(x0)
         diff = x0 - x1
         self._sign = xp.sign(diff)
-        s = abs(diff).sum() / diff.dtype.type(max(diff.size, 1))
+        # float16 sums overflow (65504) long before the mean does: sum in float32
+        acc = numpy.float32 if diff.dtype == numpy.float16 else None
+        s = abs(diff).sum(dtype=acc) / diff.dtype.type(max(diff.size, 1))
         return xp.asarray(s, dtype=x0.dtype),
 
     def backward(self, indexes, gy):

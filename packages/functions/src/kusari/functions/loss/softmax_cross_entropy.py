@@ -437,7 +437,10 @@ def _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
         else:
             ret = -_ops.sum(log_y * t, axis=1)
         if reduce == 'mean':
-            return _ops.sum(ret) * (1.0 / max(x.size // max(x.shape[1], 1), 1))
+            c = 1.0 / max(x.size // max(x.shape[1], 1), 1)
+            if x.dtype == numpy.float16:
+                return _ops.sum(ret * c)
+            return _ops.sum(ret) * c
         return ret
     C = x.shape[1]
     if xp is numpy:
@@ -458,6 +461,9 @@ def _double_backward_sce(x, t, normalize, class_weight, ignore_label, reduce,
     loss = _core.reshape(loss, t.shape) * coef
     if reduce == 'mean':
         n = count if normalize else x.shape[0]
+        if x.dtype == numpy.float16:
+            # a float16 sum of many losses overflows (65504): scale first
+            return _ops.sum(loss * (1.0 / max(n, 1)))
         return _ops.sum(loss) * (1.0 / max(n, 1))
     return loss
 

@@ -9,6 +9,8 @@ from kusari.functions.util import _ops
 def _reduce(func, loss, reduce):
     if reduce == 'sum':
         return _ops.sum(loss)
+    if reduce == 'mean':
+        return _ops.mean(loss)
     return loss
 
 
@@ -20,7 +22,8 @@ def bernoulli_nll(x, y, reduce='sum'):
     Args:
         x (Variable or array): the observed data (usually in [0, 1]), float.
         y (Variable or array): the logits (pre-sigmoid), same shape and dtype.
-        reduce (str): ``'sum'`` (a scalar) or ``'no'`` (elementwise).
+        reduce (str): ``'sum'`` or ``'mean'`` (a scalar) or ``'no'``
+            (elementwise).
 
     Returns:
         Variable: the loss.
@@ -31,7 +34,7 @@ def bernoulli_nll(x, y, reduce='sum'):
     >>> round(float(F.bernoulli_nll(x, y).array), 6)   # 2 log 2
     1.386294
     """
-    _common.check_reduce('bernoulli_nll', reduce, ('sum', 'no'))
+    _common.check_reduce('bernoulli_nll', reduce, ('sum', 'mean', 'no'))
     xa, ya = _common.arrays(x, y)
     _common.check_float_same('bernoulli_nll', ('x', 'y'), (xa, ya))
     y = _ops.as_var(y)
@@ -47,7 +50,7 @@ def gaussian_kl_divergence(mean, ln_var, reduce='sum'):
     Args:
         mean (Variable or array): means, float.
         ln_var (Variable or array): log variances, same shape and dtype.
-        reduce (str): ``'sum'`` or ``'no'``.
+        reduce (str): ``'sum'``, ``'mean'`` (scalars) or ``'no'`` (elementwise).
 
     Returns:
         Variable: the loss.
@@ -56,7 +59,7 @@ def gaussian_kl_divergence(mean, ln_var, reduce='sum'):
     >>> float(F.gaussian_kl_divergence(numpy.zeros(3), numpy.zeros(3)).array)
     0.0
     """
-    _common.check_reduce('gaussian_kl_divergence', reduce, ('sum', 'no'))
+    _common.check_reduce('gaussian_kl_divergence', reduce, ('sum', 'mean', 'no'))
     ma, la = _common.arrays(mean, ln_var)
     _common.check_float_same('gaussian_kl_divergence', ('mean', 'ln_var'), (ma, la))
     mean = _ops.as_var(mean)
@@ -75,7 +78,7 @@ def gaussian_nll(x, mean, ln_var, reduce='sum'):
         x (Variable or array): observations, float.
         mean (Variable or array): means, same shape and dtype.
         ln_var (Variable or array): log variances, same shape and dtype.
-        reduce (str): ``'sum'`` or ``'no'``.
+        reduce (str): ``'sum'``, ``'mean'`` (scalars) or ``'no'`` (elementwise).
 
     Returns:
         Variable: the loss.
@@ -85,7 +88,7 @@ def gaussian_nll(x, mean, ln_var, reduce='sum'):
     >>> round(float(F.gaussian_nll(z, z, z).array), 6)   # log(2 pi)
     1.837877
     """
-    _common.check_reduce('gaussian_nll', reduce, ('sum', 'no'))
+    _common.check_reduce('gaussian_nll', reduce, ('sum', 'mean', 'no'))
     arrs = _common.arrays(x, mean, ln_var)
     _common.check_float_same('gaussian_nll', ('x', 'mean', 'ln_var'), arrs)
     x = _ops.as_var(x)

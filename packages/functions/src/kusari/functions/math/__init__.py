@@ -83,3 +83,44 @@ def _import_elementwise():
 
 
 __all__ += [n for n in _import_elementwise() if n not in __all__]
+
+from kusari.functions import _layout  # noqa: E402
+
+# Chainer's modules of the family whose code lives in the modules above
+_layout.chainer_layout(globals(), modules=(
+    'identity',
+    'sqrt',
+    'square',
+    'squared_difference',
+    'fmod',
+    'floor',
+    'ceil',
+    'fix',
+    'sign',
+    'maximum',
+    'minimum',
+    'clip',
+    'erf',
+    'erfc',
+    'erfinv',
+    'erfcinv',
+    'erfcx',
+    'lgamma',
+    'digamma',
+    'polygamma',
+    'zeta',
+    'ndtr',
+    'ndtri',
+    'log_ndtr',
+    'inv',
+    'det',
+    'cholesky',
+    'bias',
+    'scale',
+    'cumsum',
+    'cumprod',
+    'exponential_m1',
+    'logarithm_1p',
+    'arctanh',
+    'basic_math',
+))

@@ -36,6 +36,22 @@ def check_same_dtype(func, names, arrays):
                           '%s != %s' % (d0, a.dtype))
 
 
+def promote(*xs):
+    """Cast Variables of different float dtypes to their common (NumPy) dtype.
+
+    Chainer's products accept mixed float inputs and compute in the promoted dtype
+    (``float16 x float32 -> float32``); a :func:`~kusari.functions.cast` node sends
+    each gradient back in its input's dtype.  Inputs of one dtype are returned as they
+    are (no node is added).
+    """
+    dtypes = {x.dtype for x in xs}
+    if len(dtypes) == 1:
+        return xs
+    from kusari.functions.array.cast import cast
+    dtype = numpy.result_type(*dtypes)
+    return tuple(x if x.dtype == dtype else cast(x, dtype) for x in xs)
+
+
 def check_same_shape(func, names, arrays):
     """Raise InvalidType unless every array has the shape of the first one."""
     s0 = arrays[0].shape

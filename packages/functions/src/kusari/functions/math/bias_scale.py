@@ -1,5 +1,11 @@
 """Broadcasting add and multiply along an axis: :func:`bias` and :func:`scale`."""
 from kusari.functions.math import _util
+from kusari.utils import type_check
+
+
+class _ShapeMismatch(type_check.InvalidType, AssertionError):
+    """``y``'s shape does not fit ``x`` at ``axis``: an InvalidType, and the
+    AssertionError that Chainer's ``bias``/``scale`` raise there (they assert)."""
 
 
 def _expand(func, x, y, axis):
@@ -15,8 +21,9 @@ def _expand(func, x, y, axis):
                             'axis == %d, y.ndim == %d, x.ndim == %d'
                             % (axis, ya.ndim, xa.ndim))
     if xa.shape[axis:axis + ya.ndim] != ya.shape:
-        raise _util.invalid(func, 'x.shape[axis:axis + y.ndim] == y.shape',
-                            '%s != %s' % (xa.shape[axis:axis + ya.ndim], ya.shape))
+        e = _util.invalid(func, 'x.shape[axis:axis + y.ndim] == y.shape',
+                          '%s != %s' % (xa.shape[axis:axis + ya.ndim], ya.shape))
+        raise _ShapeMismatch(e.expect, e.actual, msg=str(e))
     shape = (1,) * axis + ya.shape + (1,) * (xa.ndim - axis - ya.ndim)
     return x, _util.broadcast_to(_util.reshape(y, shape), xa.shape)
 

@@ -244,7 +244,8 @@ class Cumprod(FunctionNode):
         gy, = grad_outputs
         ax = self._ax
         if x.shape[ax] == 0:
-            return None,
+            # an empty gradient, differentiable again (Chainer returns one)
+            return gy * 0,
         xp = _core.get_array_module(x.array)
         e0 = one_hot_along(x.shape, x.dtype, ax, 0, xp)
         left = shift(y, ax, 1) + e0
@@ -257,7 +258,7 @@ class Cumprod(FunctionNode):
         gy, = grad_outputs
         ax = self._ax
         if x.shape[ax] == 0:
-            return None,
+            return gy * 0,
         left = _shift_array(y, ax, 1)
         idx = [slice(None)] * x.ndim
         idx[ax] = 0

@@ -145,6 +145,13 @@ def _parse(func, subscripts, arrays):
                 raise _util.invalid(func, 'operand ndim == len(%r)' % s,
                                     '%d != %d' % (a.ndim, n_named))
             ell_ndims.append(0)
+    # As in Chainer, the ellipses of all operands cover the same shape (no
+    # broadcasting between operands).
+    ell_shapes = {a.shape[len(s.split('...')[0]):len(s.split('...')[0]) + k]
+                  for s, a, k in zip(in_list, arrays, ell_ndims) if '...' in s}
+    if len(ell_shapes) > 1:
+        raise _util.invalid(func, 'the shapes that the ellipses cover agree',
+                            ' != '.join(str(e) for e in sorted(ell_shapes)))
     n_ell = max(ell_ndims) if ell_ndims else 0
     ell_letters = ''.join(fresh[:n_ell])
     fresh = fresh[n_ell:]
@@ -154,20 +161,7 @@ def _parse(func, subscripts, arrays):
     for s, a, k in zip(in_list, arrays, ell_ndims):
         if '...' in s:
             left, right = s.split('...')
-            block = list(ell_letters[n_ell - k:])
-            shape_block = a.shape[len(left):len(left) + k]
-            for j, d in enumerate(shape_block):
-                c = block[j]
-                if d == 1 and sizes.get(c, 1) != 1:
-                    block[j] = fresh.pop(0)      # a broadcast axis: summed away alone
-                elif d != 1 and sizes.get(c, 1) == 1 and c in sizes:
-                    # an earlier operand broadcast this axis: rename its letter
-                    old = c
-                    new = fresh.pop(0)
-                    explicit = [e.replace(old, new) for e in explicit]
-                    sizes[new] = 1
-                    del sizes[old]
-            s = left + ''.join(block) + right
+            s = left + ell_letters + right
         for c, d in zip(s, a.shape):
             if c in sizes and sizes[c] != d:
                 raise _util.invalid(func, 'sizes of subscript %r agree' % c,
@@ -188,15 +182,16 @@ def _parse(func, subscripts, arrays):
             raise ValueError('%s: output subscripts must not repeat (%r)'
                              % (func, out_part))
         if '...' in out_part:
+            if '...' not in in_part:
+                raise ValueError("%s: '...' in the output but in no operand (%r)"
+                                 % (func, subscripts))
             left, right = out_part.split('...')
             out = left + ell_letters + right
         else:
-            if n_ell and any(sizes.get(c, 1) != 1 for c in ell_letters):
+            if n_ell:
                 raise ValueError('%s: summing over an ellipsis is not supported; name '
                                  'those axes' % func)
             out = out_part
-    # Ellipsis letters that no operand uses (all broadcast away) do not exist.
-    out = ''.join(c for c in out if c in sizes)
     return tuple(explicit), out
 
 
@@ -259,3 +254,73 @@ def einsum(*operands):
         _util.check_float('einsum', 'x%d' % k, x.array)
     in_subs, out_sub = _parse('einsum', subscripts, [x.array for x in xs])
     return EinSum(in_subs, out_sub).apply(xs)[0]
+
+
+class DiagEinSum(FunctionNode):
+    """Chainer's Einstein sum whose output may repeat or introduce letters.
+
+    ``DiagEinSum(in_subs, out_sub, out_shape).apply(operands)``: the sum over the
+    letters of ``in_subs`` (a comma-separated string or a sequence of strings) not in
+    ``out_sub``, placed into an output of shape ``out_shape``: a letter only in
+    ``out_sub`` broadcasts (its length comes from ``out_shape``), a letter repeated in
+    ``out_sub`` puts the values on that diagonal (zeros elsewhere).  Gradients of any
+    order work (they are :func:`einsum` s).
+
+    >>> import numpy
+    >>> from kusari.functions.math.einsum import DiagEinSum
+    >>> x = numpy.array([1., 2.], numpy.float32)
+    >>> DiagEinSum('i', 'ij', (2, 3)).apply((x,))[0].array
+    array([[1., 1., 1.],
+           [2., 2., 2.]], dtype=float32)
+    >>> DiagEinSum('i', 'ii', (2, 2)).apply((x,))[0].array
+    array([[1., 0.],
+           [0., 2.]], dtype=float32)
+    """
+
+    def __init__(self, in_subs, out_sub, out_shape=None):
+        if isinstance(in_subs, str):
+            in_subs = in_subs.split(',')
+        self.in_subs = tuple(in_subs)
+        self.out_sub = out_sub
+        self.out_shape = None if out_shape is None else tuple(out_shape)
+        present = set(''.join(self.in_subs))
+        # the output's distinct letters that the operands have, in output order
+        self._kept = ''.join(c for i, c in enumerate(out_sub)
+                             if c in present and c not in out_sub[:i])
+
+    @property
+    def label(self):
+        return 'DiagEinSum'
+
+    def _shape(self, inputs):
+        if self.out_shape is not None:
+            return self.out_shape
+        size = {}
+        for sub, x in zip(self.in_subs, inputs):
+            size.update(zip(sub, x.shape))
+        return tuple(size[c] for c in self.out_sub)
+
+    def forward(self, inputs):
+        self.retain_inputs(tuple(range(len(inputs))))
+        xp = _core.get_array_module(inputs[0])
+        dtype = numpy.result_type(*inputs)
+        z = _einsum_array(xp, self.in_subs, self._kept, inputs, dtype)
+        y = xp.zeros(self._shape(inputs), dtype)
+        distinct = ''.join(c for i, c in enumerate(self.out_sub)
+                           if c not in self.out_sub[:i])
+        # a writeable view of y over its distinct letters (the diagonals)
+        view = numpy.einsum(self.out_sub + '->' + distinct, y) if xp is numpy else \
+            xp.einsum(self.out_sub + '->' + distinct, y)
+        z = z.reshape(tuple(z.shape[self._kept.index(c)] if c in self._kept else 1
+                            for c in distinct))
+        view[...] = z
+        return y,
+
+    def backward(self, indexes, grad_outputs):
+        from kusari.functions.util import _ops
+        gy, = grad_outputs
+        # the gradient of the placement: the diagonals of gy, summed over new letters
+        gz = einsum(self.out_sub + '->' + self._kept, gy)
+        spec = ','.join(self.in_subs) + '->' + self._kept
+        g = _ops.vjp(lambda *xs: (einsum(spec, *xs),), self.get_retained_inputs(), [gz])
+        return tuple(g[i] for i in indexes)

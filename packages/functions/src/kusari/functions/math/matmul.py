@@ -16,7 +16,6 @@ _MatMul = _core.MatMul
 def _check_matmul(func, a, b, transa, transb):
     _util.check_float(func, 'a', a)
     _util.check_float(func, 'b', b)
-    _util.check_same_dtype(func, ('a', 'b'), (a, b))
     an, bn = a.ndim, b.ndim
     if an == 0 or bn == 0:
         return
@@ -51,7 +50,8 @@ def matmul(a, b, transa=False, transb=False):
 
     Args:
         a (Variable or array): left operand, float.
-        b (Variable or array): right operand, of the dtype of ``a``.
+        b (Variable or array): right operand, float (mixed float dtypes are
+            computed in the promoted dtype, as in Chainer).
         transa (bool): transpose each matrix of ``a`` (nothing for 1-D ``a``).
         transb (bool): transpose each matrix of ``b`` (nothing for 1-D ``b``).
 
@@ -71,6 +71,7 @@ def matmul(a, b, transa=False, transb=False):
     a = _util.as_variable(a)
     b = _util.as_variable(b)
     _check_matmul('matmul', a.array, b.array, transa, transb)
+    a, b = _util.promote(a, b)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
     if transa:
@@ -84,9 +85,10 @@ def batch_matmul(a, b, transa=False, transb=False):
     """Batched matrix products of two sets of matrices (deprecated: use :func:`matmul`).
 
     Args:
-        a (Variable or array): float32 array of shape ``(B, M, N)`` (B matrices) or
+        a (Variable or array): float array of shape ``(B, M, N)`` (B matrices) or
             ``(B, N)`` (B column vectors of shape ``(N, 1)``).
-        b (Variable or array): float32 array, treated the same way.
+        b (Variable or array): float array, treated the same way (dtypes as in
+            :func:`matmul`).
         transa (bool): transpose each matrix of ``a``.
         transb (bool): transpose each matrix of ``b``.
 
@@ -105,9 +107,9 @@ def batch_matmul(a, b, transa=False, transb=False):
     a = _util.as_variable(a)
     b = _util.as_variable(b)
     for name, v in (('a', a), ('b', b)):
-        if v.dtype != numpy.float32:
-            raise _util.invalid('batch_matmul', '%s.dtype == float32' % name,
-                                '%s != float32' % v.dtype)
+        if v.dtype.kind != 'f':
+            raise _util.invalid('batch_matmul', '%s.dtype.kind == f' % name,
+                                '%s != f' % v.dtype.kind)
         if not 2 <= v.ndim <= 3:
             raise _util.invalid('batch_matmul', '2 <= %s.ndim <= 3' % name,
                                 '%s.ndim == %d' % (name, v.ndim))

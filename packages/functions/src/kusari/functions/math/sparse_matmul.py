@@ -156,9 +156,8 @@ def _sparse_dense(sp, dn, trans_sp, trans_dn, trans_out):
     data = sp.data.array
     if d.dtype.kind != 'f':
         raise _invalid('dense.dtype.kind == f', '%s != f' % d.dtype.kind)
-    if data.dtype != d.dtype:
-        raise _invalid('sparse.data.dtype == dense.dtype', '%s != %s'
-                       % (data.dtype, d.dtype))
+    if data.dtype.kind != 'f':
+        raise _invalid('sparse.data.dtype.kind == f', '%s != f' % data.dtype.kind)
     if d.ndim != data.ndim + 1:
         raise _invalid('dense.ndim == sparse.data.ndim + 1', '%d != %d'
                        % (d.ndim, data.ndim + 1))
@@ -172,8 +171,98 @@ def _sparse_dense(sp, dn, trans_sp, trans_dn, trans_out):
     if pat.k != k_dn:
         raise _invalid('inner dimensions match', '%d != %d' % (pat.k, k_dn))
     dense = _swap_last(dn) if trans_dn else dn
-    y = _CooMM(pat).apply((sp.data, dense))[0]
+    # mixed float dtypes: computed in the promoted dtype, as in Chainer
+    values, dense = _promote(sp.data, _core.as_variable(dense))
+    y = _CooMM(pat).apply((values, dense))[0]
     return _swap_last(y) if trans_out else y
+
+
+def _promote(*vs):
+    dtype = numpy.result_type(*[v.dtype for v in vs])
+    from kusari.functions.array.cast import cast
+    return tuple(v if v.dtype == dtype else cast(v, dtype) for v in vs)
+
+
+class CooMatMul(function_node.FunctionNode):
+    """Chainer's graph node of :func:`sparse_matmul`: ``op(S) @ op(D)``.
+
+    Its inputs are the values of the sparse matrix ``S`` (``(nnz,)``, or ``(B, nnz)``
+    for a batch) and the dense ``D``; the sparsity pattern is fixed at construction.
+    The output is ``op(S) @ op(D)``, transposed (last two axes) when ``transc``, in
+    ``dtype`` (default: the promoted dtype of the two inputs).  Gradients of any
+    order work (they are made of the nodes :func:`sparse_matmul` uses).
+
+    Args:
+        sp_row, sp_col (array): row and column indices of the entries (``-1``: unused).
+        sp_shape (tuple of int): ``(M, K)`` of ``S``.
+        sp_order (str or None): the entries' order (``'C'``, ``'F'`` or ``None``);
+            accepted for Chainer compatibility, any order works.
+        transa, transb (bool): transpose ``S`` / ``D``.
+        transc (bool): transpose the product.
+        dtype: output dtype, or ``None``.
+
+    >>> import numpy
+    >>> from kusari.utils import to_coo
+    >>> from kusari.functions.math.sparse_matmul import CooMatMul
+    >>> s = to_coo(numpy.array([[0., 2.], [1., 0.]], numpy.float32))
+    >>> d = numpy.array([[1., 2.], [3., 4.]], numpy.float32)
+    >>> CooMatMul(s.row, s.col, s.shape).apply((s.data.array, d))[0].array
+    array([[6., 8.],
+           [1., 2.]], dtype=float32)
+    """
+
+    def __init__(self, sp_row, sp_col, sp_shape, sp_order=None, transa=False,
+                 transb=False, transc=False, dtype=None):
+        pat = _Pattern(sp_row, sp_col, sp_shape[0], sp_shape[1])
+        self.pat = pat.swapped() if transa else pat
+        self.sp_order = sp_order
+        self.transb = transb
+        self.transc = transc
+        self.dtype = None if dtype is None else numpy.dtype(dtype)
+
+    @property
+    def label(self):
+        return 'CooMatMul'
+
+    def _dtype(self, data, dense):
+        if self.dtype is not None:
+            return self.dtype
+        return numpy.result_type(data.dtype, dense.dtype)
+
+    def forward(self, inputs):
+        data, dense = inputs
+        self.retain_inputs((0, 1))
+        dtype = self._dtype(data, dense)
+        d = dense.swapaxes(-1, -2) if self.transb else dense
+        if self.pat.k != d.shape[-2]:
+            raise _invalid('inner dimensions match', '%d != %d'
+                           % (self.pat.k, d.shape[-2]))
+        y = _mm(self.pat, data.astype(dtype, copy=False), d.astype(dtype, copy=False))
+        if self.transc:
+            y = y.swapaxes(-1, -2)
+        return backend.get_array_module(y).ascontiguousarray(y),
+
+    def backward(self, indexes, grad_outputs):
+        from kusari.functions.array.cast import cast
+        data, dense = self.get_retained_inputs()
+        gy, = grad_outputs
+        dtype = self._dtype(data, dense)
+        if self.transc:
+            gy = _swap_last(gy)
+        gy = cast(gy, dtype) if gy.dtype != dtype else gy
+        d = _swap_last(dense) if self.transb else dense
+        d = cast(d, dtype) if d.dtype != dtype else d
+        ret = []
+        if 0 in indexes:
+            g = _CooSDDMM(self.pat).apply((gy, d))[0]
+            ret.append(cast(g, data.dtype) if g.dtype != data.dtype else g)
+        if 1 in indexes:
+            v = cast(data, dtype) if data.dtype != dtype else data
+            g = _CooMM(self.pat.swapped()).apply((v, gy))[0]
+            if self.transb:
+                g = _swap_last(g)
+            ret.append(cast(g, dense.dtype) if g.dtype != dense.dtype else g)
+        return tuple(ret)
 
 
 def sparse_matmul(a, b, transa=False, transb=False):

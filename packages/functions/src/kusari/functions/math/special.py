@@ -227,7 +227,11 @@ class PolyGamma(FunctionNode):
             if i == 0:
                 ret.append(None)
             else:
-                ret.append(gy * polygamma(n.array + 1, x))
+                # asarray: a 0-dim n plus 1 is a NumPy scalar
+                n1 = n.array + 1
+                if isinstance(n1, numpy.generic):
+                    n1 = numpy.asarray(n1)
+                ret.append(gy * polygamma(n1, x))
         return tuple(ret)
 
     def backward_array(self, indexes, grad_outputs):

@@ -90,20 +90,23 @@ def _norm_axes(func, axes, na, nb):
         aa = (aa,) if numpy.isscalar(aa) else tuple(aa)
         ba = (ba,) if numpy.isscalar(ba) else tuple(ba)
         if len(aa) != len(ba):
-            raise _util.invalid(func, 'len(axes[0]) == len(axes[1])',
-                                '%d != %d' % (len(aa), len(ba)))
+            raise ValueError('%s: axes to sum over must have the same length, got %r'
+                             % (func, axes))
         out = []
         for lst, nd, name in ((aa, na, 'a'), (ba, nb, 'b')):
             r = []
             for ax in lst:
                 if not -nd <= ax < nd:
-                    raise _util.invalid(func, 'axes of %s in [-%d, %d)' % (name, nd, nd),
-                                        'axis == %d' % ax)
+                    raise ValueError('%s: axis %d of %s is out of [-%d, %d)'
+                                     % (func, ax, name, nd, nd))
                 r.append(int(ax) % nd)
             if len(set(r)) != len(r):
                 raise ValueError('%s: repeated axis of %s in axes %r' % (func, name, axes))
             out.append(tuple(r))
         return tuple(out)
+    if isinstance(axes, (tuple, list)):
+        raise ValueError('%s: axes must be an int or a pair of sequences of ints, got '
+                         '%r' % (func, axes))
     raise TypeError('%s: axes must be an int or a pair of sequences of ints, got %r'
                     % (func, axes))
 
@@ -113,7 +116,8 @@ def tensordot(a, b, axes=2):
 
     Args:
         a (Variable or array): float array.
-        b (Variable or array): float array of the dtype of ``a``.
+        b (Variable or array): float array (mixed float dtypes are computed in the
+            promoted dtype, as in Chainer).
         axes (int or pair of sequences of int): an int ``n`` contracts the last ``n``
             axes of ``a`` with the first ``n`` of ``b``; a pair ``(a_axes, b_axes)``
             contracts the listed axes pairwise.
@@ -133,10 +137,11 @@ def tensordot(a, b, axes=2):
     b = _util.as_variable(b)
     _util.check_float('tensordot', 'a', a.array)
     _util.check_float('tensordot', 'b', b.array)
-    _util.check_same_dtype('tensordot', ('a', 'b'), (a.array, b.array))
     a_axes, b_axes = _norm_axes('tensordot', axes, a.ndim, b.ndim)
     for i, j in zip(a_axes, b_axes):
         if a.shape[i] != b.shape[j]:
-            raise _util.invalid('tensordot', 'a.shape[%d] == b.shape[%d]' % (i, j),
-                                '%d != %d' % (a.shape[i], b.shape[j]))
+            # Chainer (and NumPy) raise ValueError for a shape mismatch
+            raise ValueError('tensordot: shape-mismatch for sum: a.shape[%d] == %d, '
+                             'b.shape[%d] == %d' % (i, a.shape[i], j, b.shape[j]))
+    a, b = _util.promote(a, b)
     return TensorDot(a_axes, b_axes).apply((a, b))[0]

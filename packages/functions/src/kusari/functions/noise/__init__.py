@@ -6,3 +6,7 @@ from kusari.functions.noise.simplified_dropconnect import simplified_dropconnect
 from kusari.functions.noise.zoneout import zoneout
 
 __all__ = ['dropout', 'gaussian', 'gumbel_softmax', 'simplified_dropconnect', 'zoneout']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

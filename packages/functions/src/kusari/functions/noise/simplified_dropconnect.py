@@ -87,33 +87,44 @@ class SimplifiedDropconnect(FunctionNode):
     def backward(self, indexes, grad_outputs):
         x, W = self.get_retained_inputs()
         gy = grad_outputs[0]
+        # the gradients are computed in x's dtype (W may have another, as in Chainer)
+        w_dtype = W.dtype
+        W = _to_dtype(W, x.dtype)
+        maskf = self._maskf.astype(x.dtype, copy=False)
         x2 = _ops.reshape(x, (x.shape[0], -1))
         N = x.shape[0]
         ret = []
         for i in indexes:
             if i == 0:
                 if self.use_batchwise_mask:
-                    Wm = _ops.broadcast_to(W, self._maskf.shape) * self._maskf
+                    Wm = _ops.broadcast_to(W, maskf.shape) * maskf
                     g3 = _ops.reshape(gy, (N, 1, gy.shape[1]))
                     gx = _core.MatMul().apply((g3, Wm))[0]
                     gx = _ops.reshape(gx, x.shape)
                 else:
-                    Wm = W * self._maskf
+                    Wm = W * maskf
                     gx = _ops.reshape(_core.MatMul().apply((gy, Wm))[0], x.shape)
                 ret.append(gx)
             elif i == 1:
                 if self.use_batchwise_mask:
                     o = _ops.reshape(gy, gy.shape + (1,))
                     xi = _ops.reshape(x2, (N, 1, x2.shape[1]))
-                    prod = _ops.broadcast_to(o, self._maskf.shape) * \
-                        _ops.broadcast_to(xi, self._maskf.shape) * self._maskf
-                    ret.append(_ops.sum(prod, axis=0))
+                    prod = _ops.broadcast_to(o, maskf.shape) * \
+                        _ops.broadcast_to(xi, maskf.shape) * maskf
+                    gW = _ops.sum(prod, axis=0)
                 else:
-                    gW = _core.MatMul().apply((_core.transpose(gy), x2))[0] * self._maskf
-                    ret.append(gW)
+                    gW = _core.MatMul().apply((_core.transpose(gy), x2))[0] * maskf
+                ret.append(_to_dtype(gW, w_dtype))
             else:
                 ret.append(_ops.sum(gy, axis=0))
         return tuple(ret)
+
+
+def _to_dtype(v, dtype):
+    if v.dtype == dtype:
+        return v
+    from kusari.functions.array.cast import cast
+    return cast(v, dtype)
 
 
 def simplified_dropconnect(x, W, b=None, ratio=.5, train=True, mask=None,
@@ -127,7 +138,8 @@ def simplified_dropconnect(x, W, b=None, ratio=.5, train=True, mask=None,
 
     Args:
         x (Variable or array): ``(N, ...)`` float input, ``prod(shape[1:]) == I``.
-        W (Variable or array): ``(O, I)`` weight.
+        W (Variable or array): ``(O, I)`` weight; its float dtype may differ from
+            ``x``'s (the output has ``x``'s dtype, as in Chainer).
         b (Variable or array or None): ``(O,)`` bias.
         ratio (float): the drop ratio in ``[0, 1)``.
         train (bool): drop weights when True.

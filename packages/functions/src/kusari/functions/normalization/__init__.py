@@ -18,3 +18,7 @@ __all__ = ['batch_normalization', 'batch_renormalization', 'decorrelated_batch_n
            'fixed_batch_normalization', 'fixed_decorrelated_batch_normalization',
            'fixed_batch_renormalization', 'group_normalization', 'layer_normalization',
            'local_response_normalization', 'normalize']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

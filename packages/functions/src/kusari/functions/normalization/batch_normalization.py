@@ -1,4 +1,6 @@
 """Batch normalization (``F.batch_normalization``, ``F.fixed_batch_normalization``)."""
+import warnings
+
 import numpy
 
 from kusari import _core
@@ -42,16 +44,21 @@ def compute_axes(x_ndim, gamma_ndim, axis, func='batch_normalization'):
 
 
 def _check(func, x, gamma, others, axis):
-    """Check float dtypes and gamma's shape; return (axis, key_axis)."""
+    """Check float dtypes and gamma's shape; return (axis, key_axis).
+
+    As in Chainer, the parameters (gamma, beta, mean, var) share one float dtype, which
+    may differ from x's: the output has x's dtype, each gradient its input's.
+    """
     _ops.check_float(func, 'x', x)
-    names = ('x', 'gamma', 'beta', 'mean', 'var')[:2 + len(others)]
-    _ops.check_same_dtype(func, names, (x, gamma) + tuple(others))
+    _ops.check_float(func, 'gamma', gamma)
+    names = ('gamma', 'beta', 'mean', 'var')[:1 + len(others)]
+    _ops.check_same_dtype(func, names, (gamma,) + tuple(others))
     axis, key = compute_axes(x.ndim, gamma.ndim, axis, func)
     expect = tuple(x.shape[i] for i in key)
     if gamma.shape != expect:
         raise _ops.invalid(func, 'gamma.shape == %s' % (expect,),
                            'gamma.shape = %s, x.shape = %s' % (gamma.shape, x.shape))
-    for n, o in zip(names[2:], others):
+    for n, o in zip(names[1:], others):
         if o.shape != gamma.shape:
             raise _ops.invalid(func, '%s.shape == gamma.shape' % n,
                                '%s != %s' % (o.shape, gamma.shape))
@@ -101,11 +108,20 @@ class BatchNormalization(FunctionNode):
         m = x.size // max(gamma.size, 1)
         if m == 0:
             raise _ops.invalid('batch_normalization', 'x.size > 0', 'x.size == 0')
+        if m == 1:
+            warnings.warn('A batch with no more than one sample has been given to '
+                          'F.batch_normalization. F.batch_normalization will always '
+                          'output a zero tensor for such batches. This could be caused '
+                          'by incorrect configuration in your code (such as running '
+                          'evaluation while chainer.config.train=True), but could also '
+                          'happen in the last batch of training if non-repeating '
+                          'iterator is used.', UserWarning)
         acs = _acs(x.shape, key)
         if xp is numpy and acs is not None and x.dtype in _FAST:
             x3 = numpy.ascontiguousarray(x).reshape(acs)
-            g1 = numpy.ascontiguousarray(gamma).reshape(-1)
-            b1 = numpy.ascontiguousarray(beta).reshape(-1)
+            # the kernel takes the parameters in x's dtype
+            g1 = numpy.ascontiguousarray(gamma, x.dtype).reshape(-1)
+            b1 = numpy.ascontiguousarray(beta, x.dtype).reshape(-1)
             C = acs[1]
             mean = numpy.empty(C)
             var = numpy.empty(C)
@@ -155,12 +171,13 @@ class BatchNormalization(FunctionNode):
             gx = numpy.empty(acs, x.dtype)
             ggamma = numpy.empty(acs[1], x.dtype)
             gbeta = numpy.empty(acs[1], x.dtype)
-            _k.backward(x3, numpy.ascontiguousarray(gamma).reshape(-1),
+            _k.backward(x3, numpy.ascontiguousarray(gamma, x.dtype).reshape(-1),
                         numpy.ascontiguousarray(self.mean, numpy.float64).reshape(-1),
                         numpy.ascontiguousarray(self.inv_std, numpy.float64).reshape(-1),
                         gy3, gx, ggamma, gbeta)
-            return (gx.reshape(x.shape), ggamma.reshape(gamma.shape),
-                    gbeta.reshape(gamma.shape))
+            return (gx.reshape(x.shape),
+                    ggamma.reshape(gamma.shape).astype(gamma.dtype, copy=False),
+                    gbeta.reshape(gamma.shape).astype(gamma.dtype, copy=False))
         acc = numpy.float32 if x.dtype == numpy.float16 else x.dtype
         es = _expand(gamma, x.ndim, key)
         axis = self._axis
@@ -177,12 +194,14 @@ class BatchNormalization(FunctionNode):
         else:
             gx = _bn_bwd_gpu(x, gy, mean, inv_std, g, gbeta.reshape(es) / m,
                              ggamma.reshape(es) / m)
-        return gx, ggamma.astype(x.dtype), gbeta.astype(x.dtype)
+        return gx, ggamma.astype(gamma.dtype), gbeta.astype(gamma.dtype)
 
     def backward(self, indexes, grad_outputs):
         x, gamma = self.get_retained_inputs()
         gy = grad_outputs[0]
         axis, key = self._axis, self._key
+        param_dtype = gamma.dtype
+        gamma = _to_dtype(gamma, x.dtype)
         es = _expand(gamma, x.ndim, key)
         m = x.size // max(gamma.size, 1)
         mean = _ops.broadcast_to(_ops.mean(x, axis=axis, keepdims=True), x.shape)
@@ -196,7 +215,15 @@ class BatchNormalization(FunctionNode):
         gb = _ops.broadcast_to(_core.reshape(gbeta, es), x.shape)
         gg = _ops.broadcast_to(_core.reshape(ggamma, es), x.shape)
         gx = g * inv_std * (gy - gb * (1.0 / m) - xhat * gg * (1.0 / m))
-        return gx, ggamma, gbeta
+        return gx, _to_dtype(ggamma, param_dtype), _to_dtype(gbeta, param_dtype)
+
+
+def _to_dtype(v, dtype):
+    """``v`` as ``dtype`` (a cast node only when the dtypes differ)."""
+    if v.dtype == dtype:
+        return v
+    from kusari.functions.array.cast import cast
+    return cast(v, dtype)
 
 
 def batch_normalization(x, gamma, beta, **kwargs):
@@ -214,8 +241,9 @@ def batch_normalization(x, gamma, beta, **kwargs):
     Args:
         x (Variable or array): float input, e.g. ``(N, C)`` or ``(N, C, H, W)``.
         gamma (Variable or array): scale, of ``x``'s shape on the axes not
-            normalized (e.g. ``(C,)``), same dtype.
-        beta (Variable or array): shift, shaped like ``gamma``.
+            normalized (e.g. ``(C,)``); a float dtype that may differ from ``x``'s
+            (the output has ``x``'s dtype, as in Chainer).
+        beta (Variable or array): shift, shaped like ``gamma``, of its dtype.
         eps (float): added to the variance.
         running_mean (array or None): running mean to update in place.
         running_var (array or None): running variance to update in place.
@@ -256,7 +284,8 @@ def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
     Args:
         x (Variable or array): float input.
         gamma, beta, mean, var (Variable or array): of ``x``'s shape on the axes not
-            normalized (e.g. ``(C,)``), same dtype.
+            normalized (e.g. ``(C,)``), of one float dtype (which may differ from
+            ``x``'s; the output has ``x``'s dtype).
         eps (float): added to the variance.
         axis (int, tuple of int or None): the normalized axes (as in
             :func:`batch_normalization`).
@@ -277,7 +306,7 @@ def fixed_batch_normalization(x, gamma, beta, mean, var, eps=2e-5, axis=None):
     es = _expand(arrs[1], len(shape), key)
 
     def b(v):
-        return _ops.broadcast_to(_core.reshape(v, es), shape)
+        return _ops.broadcast_to(_core.reshape(_to_dtype(v, xv.dtype), es), shape)
     inv_std = (_ops.as_var(var) + eps) ** -0.5
     scale = _ops.as_var(gamma) * inv_std
     return (xv - b(mean)) * b(scale) + b(beta)

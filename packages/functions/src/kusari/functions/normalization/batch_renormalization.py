@@ -1,4 +1,6 @@
 """Batch renormalization (``F.batch_renormalization``, ``F.fixed_batch_renormalization``)."""
+import warnings
+
 from kusari import _core
 from kusari import backend
 from kusari.functions.normalization.batch_normalization import _check as _bn_check
@@ -93,6 +95,9 @@ def fixed_batch_renormalization(x, gamma, beta, mean, var, eps=2e-5):
     """Batch renormalization at inference: identical to
     :func:`fixed_batch_normalization` (``gamma * (x - mean) / sqrt(var + eps) + beta``).
 
+    Deprecated, as in Chainer (a :class:`DeprecationWarning`): use
+    :func:`fixed_batch_normalization`.
+
     Args:
         x (Variable or array): float input ``(N, C, ...)``.
         gamma, beta, mean, var (Variable or array): ``(C, ...)``, same dtype.
@@ -107,4 +112,7 @@ def fixed_batch_renormalization(x, gamma, beta, mean, var, eps=2e-5):
     >>> numpy.round(F.fixed_batch_renormalization(x, o, z, o, o, eps=0.0).array, 4)
     array([[1.]], dtype=float32)
     """
+    warnings.warn('fixed_batch_renormalization is deprecated. '
+                  'Use fixed_batch_normalization instead.', DeprecationWarning,
+                  stacklevel=2)
     return _fixed_bn(x, gamma, beta, mean, var, eps=eps)

@@ -184,6 +184,11 @@ def decorrelated_batch_normalization(x, **kwargs):
     return f.apply((x,))[0]
 
 
+def _cast(v, dtype):
+    from kusari.functions.array.cast import cast
+    return cast(v, dtype)
+
+
 def fixed_decorrelated_batch_normalization(x, mean, projection, groups=16):
     """Decorrelated batch normalization with fixed statistics (inference).
 
@@ -195,7 +200,8 @@ def fixed_decorrelated_batch_normalization(x, mean, projection, groups=16):
         x (Variable or array): input of shape ``(b, c, ...)``.
         mean (Variable or array): ``(groups, c // groups)`` means.
         projection (Variable or array): ``(groups, c // groups, c // groups)``
-            whitening matrices.
+            whitening matrices.  ``mean`` and ``projection`` may have a float dtype
+            other than ``x``'s; they are used in ``x``'s (the output's) dtype.
         groups (int): number of channel groups.
 
     Returns:
@@ -223,10 +229,16 @@ def fixed_decorrelated_batch_normalization(x, mean, projection, groups=16):
     _check_groups(label, xa.shape, groups)
     C = xa.shape[1] // groups
     for name, a, shape in (('mean', ma, (groups, C)), ('projection', pa, (groups, C, C))):
-        if a.dtype != xa.dtype:
-            raise bad('%s.dtype == x.dtype' % name, '%s != %s' % (a.dtype, xa.dtype))
+        if a.dtype.kind != 'f':
+            raise bad('%s.dtype.kind == f' % name, '%s != f' % a.dtype.kind)
         if tuple(a.shape) != shape:
             raise bad('%s.shape == %s' % (name, shape), '%s != %s' % (a.shape, shape))
+    # statistics of another float dtype (a link's float32 ones with float64 x, say)
+    # are used in x's dtype, as Chainer does
+    if ma.dtype != xa.dtype:
+        mean = _cast(mean, xa.dtype)
+    if pa.dtype != xa.dtype:
+        projection = _cast(projection, xa.dtype)
     shape = xa.shape
     b = shape[0]
     axes = (1, 0) + tuple(range(2, len(shape)))

@@ -40,3 +40,7 @@ __all__ = [
     'Unpooling2D', 'unpooling_2d', 'unpooling_1d', 'unpooling_3d', 'unpooling_nd',
     'Upsampling2D', 'upsampling_2d',
 ]
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

@@ -234,8 +234,9 @@ class UnpoolingND(_Pooling):
         if self.outsize is None:
             outs = tuple(conv.get_deconv_outsize(a, k, s, p, cover_all=self.cover_all)
                          for a, k, s, p in zip(dims, self.ksize, self.stride, self.pad))
-            if any(o <= 0 for o in outs):
-                invalid(label, 'output size > 0', 'output size %s' % (outs,))
+            # an empty output is allowed, as in Chainer (e.g. pad > (ksize - 1) / 2)
+            if any(o < 0 for o in outs):
+                invalid(label, 'output size >= 0', 'output size %s' % (outs,))
             return outs
         for i, o in enumerate(self.outsize):
             e = conv.get_conv_outsize(o, self.ksize[i], self.stride[i], self.pad[i],

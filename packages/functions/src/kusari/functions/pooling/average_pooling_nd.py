@@ -9,6 +9,10 @@ def _apply(x, ksize, stride, pad, pad_value, ndim, who):
         raise TypeError('%s: x must be a Variable or an array, got %s'
                         % (who, type(x).__name__))
     nd = len(shape) - 2 if ndim is None else ndim
+    if ndim is not None and len(shape) != ndim + 2:
+        # the 1-D/3-D wrappers raise ValueError, as in Chainer
+        raise ValueError('%s: the input must have %d dimensions under the channel '
+                         'dimension, got x.shape == %s' % (who, ndim, tuple(shape)))
     if nd < 1 or len(shape) != nd + 2:
         invalid(who, 'x.ndim == %s' % ('N + 2 (N >= 1)' if ndim is None else ndim + 2),
                 'x.ndim == %d' % len(shape))

@@ -11,3 +11,7 @@ from kusari.functions.rnn.tree_lstm import tree_lstm
 
 __all__ = ['lstm', 'n_step_bigru', 'n_step_bilstm', 'n_step_birnn', 'n_step_gru',
            'n_step_lstm', 'n_step_rnn', 'slstm', 'tree_lstm']
+
+from kusari.functions import _layout  # noqa: E402
+
+_layout.chainer_layout(globals())

@@ -229,8 +229,12 @@ def _lstm_grad_arrays(c_prev, x, c_next, gc, gh):
     return gc_prev, gx
 
 
-def _lstm_grad_vars(c_prev, x, gc, gh):
-    """The gradients of the cell written with differentiable nodes."""
+def _lstm_grad_vars(c_prev, x, gc, gh, c_next=None):
+    """The gradients of the cell written with differentiable nodes.
+
+    The cell state ``c`` is recomputed from ``c_prev`` and ``x``, or is ``c_next``'s
+    first rows when given (:class:`LSTMGrad`, where it is an input of its own).
+    """
     B = x.shape[0]
     Bc = c_prev.shape[0]
     xp = cuda.get_array_module(x.array)
@@ -241,7 +245,10 @@ def _lstm_grad_vars(c_prev, x, gc, gh):
     f = _ops.sigmoid(pre[2])
     o = _ops.sigmoid(pre[3])
     cp_b = _core.get_item(c_prev, slice(0, B)) if Bc > B else c_prev
-    c = a * i + f * cp_b
+    if c_next is None:
+        c = a * i + f * cp_b
+    else:
+        c = _core.get_item(c_next, slice(0, B)) if Bc > B else c_next
     co = _ops.tanh(c)
     if gh is None:
         gh = _core.as_variable(xp.zeros(co.shape, co.dtype))
@@ -268,6 +275,34 @@ def _lstm_grad_vars(c_prev, x, gc, gh):
                 xp.zeros((Bc - B,) + c_prev.shape[1:], c_prev.dtype))
         gc_prev = _ops.concat([gc_prev, gc_rest], axis=0)
     return gc_prev, gx
+
+
+class LSTMGrad(FunctionNode):
+    """The gradient of the LSTM cell as a node of its own (Chainer's ``LSTMGrad``).
+
+    Inputs ``(c_prev, x, c_next, gc, gh)`` (``c_next``: the cell's new state, ``gc``
+    and ``gh``: the gradients of its outputs); outputs ``(gc_prev, gx)``.  Its own
+    gradient treats ``c_next`` as an independent input.  Like Chainer's (an old-style
+    ``Function`` there) it can be called: ``LSTMGrad()(c_prev, x, c_next, gc, gh)``.
+    """
+
+    @property
+    def label(self):
+        return 'LSTMGrad'
+
+    def __call__(self, *inputs):
+        return self.apply(inputs)
+
+    def forward(self, inputs):
+        c_prev, x, c_next, gc, gh = inputs
+        self.retain_inputs((0, 1, 2, 3, 4))
+        return _lstm_grad_arrays(c_prev, x, c_next, gc, gh)
+
+    def backward(self, indexes, grad_outputs):
+        def grads(c_prev, x, c_next, gc, gh):
+            return _lstm_grad_vars(c_prev, x, gc, gh, c_next=c_next)
+        g = _ops.vjp(grads, self.get_retained_inputs(), grad_outputs)
+        return tuple(g[i] for i in indexes)
 
 
 def lstm(c_prev, x):

@@ -195,3 +195,22 @@ def stack(xs, axis=0):
 
 def linear(x, W, b=None):
     return _public('linear')(x, W, b)
+
+
+def vjp(fn, inputs, grad_outputs):
+    """The gradients of ``fn(*inputs)`` (a tuple of Variables) for ``grad_outputs``.
+
+    The backward of the ``...Grad`` nodes (whose forward is written on arrays): their
+    gradients come from the same formula written with differentiable nodes, so
+    gradients of any order work.  ``None`` in ``grad_outputs`` means zero.
+    """
+    import kusari
+    inputs = [as_var(x) for x in inputs]
+    # a first-order backward runs with backprop off; the formula needs its graph
+    with kusari.using_config('enable_backprop', True):
+        outs = fn(*inputs)
+        pairs = [(y, g) for y, g in zip(outs, grad_outputs) if g is not None]
+        if not pairs:
+            return (None,) * len(inputs)
+        return tuple(kusari.grad([y for y, _ in pairs], inputs, [g for _, g in pairs],
+                                 enable_double_backprop=True))

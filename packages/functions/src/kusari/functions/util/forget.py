@@ -7,13 +7,21 @@ from kusari._core import Variable
 _NAME = 'forget'
 
 
+def _ordinal(n):
+    """``1st``, ``2nd``, ``3rd``, ``4th``, ..., ``11th``, ``12th``, ``13th``, ``21st``."""
+    if n % 100 in (11, 12, 13):
+        return '%dth' % n
+    return '%d%s' % (n, {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th'))
+
+
 def _call_func(func, xs):
     outs = func(*xs)
     if isinstance(outs, tuple):
         for i, out in enumerate(outs):
             if not isinstance(out, Variable):
-                raise RuntimeError('%s: %d-th element of the returned values is not a '
-                                   'Variable, but %s' % (_NAME, i, type(out).__name__))
+                raise RuntimeError('%s: %s element of the returned values is not a '
+                                   'Variable, but %s'
+                                   % (_NAME, _ordinal(i + 1), type(out).__name__))
         return outs
     if isinstance(outs, Variable):
         return (outs,)
@@ -32,7 +40,8 @@ class Forget(FunctionNode):
 
     def forward(self, inputs):
         self.retain_inputs(tuple(range(len(inputs))))
-        with _core.no_backprop_mode():
+        # links with running statistics keep what they need to recompute exactly
+        with _core.no_backprop_mode(), kusari.using_config('_will_recompute', True):
             xs = [Variable(x) for x in inputs]
             outs = _call_func(self.func, xs)
         return tuple(out.array for out in outs)
@@ -40,7 +49,8 @@ class Forget(FunctionNode):
     def _grads(self, grad_outputs):
         inputs = [n.data for n in self.inputs]
         dummy = tuple(Variable(x) for x in inputs)
-        with _core.force_backprop_mode():
+        # the recomputation must not update statistics again (BatchNormalization &c.)
+        with _core.force_backprop_mode(), kusari.using_config('in_recomputing', True):
             outs = _call_func(self.func, dummy)
         if len(outs) != len(grad_outputs):
             raise RuntimeError('%s: func returned %d outputs in backward but %d in forward'

@@ -2,6 +2,7 @@
 import kusari.functions as F
 from kusari import link
 from kusari import variable
+from kusari.links import _util
 
 
 class Bias(link.Link):
@@ -41,14 +42,14 @@ class Bias(link.Link):
         """
         if hasattr(self, 'b'):
             if len(xs) != 1:
-                raise TypeError(
+                raise _util.InvalidArgumentCount(
                     'Bias: expected 1 input (x) when the bias is a parameter, but got '
                     '{}'.format(len(xs)))
             x, = xs
             b = self.b
         else:
             if len(xs) != 2:
-                raise TypeError(
+                raise _util.InvalidArgumentCount(
                     'Bias: expected 2 inputs (x, b) when the link has no bias '
                     'parameter, but got {}'.format(len(xs)))
             x, b = xs

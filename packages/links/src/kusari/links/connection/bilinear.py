@@ -37,7 +37,7 @@ class Bilinear(link.Link):
         shape = (left_size, right_size, out_size)
         with self.init_scope():
             if _array_util.is_array(initialW) and initialW.shape != shape:
-                raise ValueError(
+                raise _util.InvalidArgument(
                     'Bilinear: initialW must have shape {}, but got {}'.format(
                         shape, initialW.shape))
             self.W = variable.Parameter(initializers._get_initializer(initialW), shape)
@@ -52,7 +52,7 @@ class Bilinear(link.Link):
                     inits = []
                     for name, init, s in zip(('V1', 'V2', 'b'), initial_bias, shapes):
                         if _array_util.is_array(init) and init.shape != s:
-                            raise ValueError(
+                            raise _util.InvalidArgument(
                                 'Bilinear: the initial {} must have shape {}, but got '
                                 '{}'.format(name, s, init.shape))
                         inits.append(initializers._get_initializer(init))

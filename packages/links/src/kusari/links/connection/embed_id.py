@@ -39,6 +39,25 @@ class EmbedID(link.Link):
                 initialW = normal.Normal(1.0)
             self.W = variable.Parameter(initialW, (in_size, out_size))
 
+    @classmethod
+    def from_params(cls, W, ignore_label=None):
+        """An EmbedID whose ``W`` is a copy of ``W`` (Chainer's ``from_params``).
+
+        Args:
+            W (~kusari.Variable or array): ``(in_size, out_size)`` embeddings.
+            ignore_label (int or None): as in the constructor.
+
+        >>> import numpy, kusari.links as L
+        >>> L.EmbedID.from_params(numpy.ones((3, 2), numpy.float32)).W.shape
+        (3, 2)
+        """
+        array = W.array if isinstance(W, variable.Variable) else W
+        if getattr(array, 'ndim', None) != 2:
+            raise ValueError('EmbedID.from_params: W must be a 2-d array, got %r'
+                             % (getattr(array, 'shape', type(array).__name__),))
+        in_size, out_size = array.shape
+        return cls(in_size, out_size, initialW=array.copy(), ignore_label=ignore_label)
+
     @property
     def printable_specs(self):
         """``in_size``, ``out_size`` and ``ignore_label``."""

@@ -3,6 +3,7 @@ import kusari.functions as F
 from kusari import link
 from kusari.links.connection import convolution_2d
 from kusari.links.normalization import batch_normalization
+from kusari.links import _util
 
 
 class InceptionBN(link.Chain):
@@ -62,9 +63,9 @@ class InceptionBN(link.Chain):
             self.conv33bn = BN(out33, dtype=dtype)
             if out1 > 0:
                 if stride != 1:
-                    raise ValueError('InceptionBN: out1 > 0 requires stride == 1')
+                    raise _util.InvalidArgument('InceptionBN: out1 > 0 requires stride == 1')
                 if proj_pool is None:
-                    raise ValueError('InceptionBN: out1 > 0 requires proj_pool')
+                    raise _util.InvalidArgument('InceptionBN: out1 > 0 requires proj_pool')
                 self.conv1 = C2D(in_channels, out1, 1, stride=stride, nobias=True,
                                  initialW=conv_init)
                 self.conv1n = BN(out1, dtype=dtype)

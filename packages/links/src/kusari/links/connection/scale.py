@@ -3,6 +3,7 @@ import kusari.functions as F
 from kusari import link
 from kusari import variable
 from kusari.links.connection import bias as bias_module
+from kusari.links import _util
 
 
 class Scale(link.Chain):
@@ -53,14 +54,14 @@ class Scale(link.Chain):
         """
         if hasattr(self, 'W'):
             if len(xs) != 1:
-                raise TypeError(
+                raise _util.InvalidArgumentCount(
                     'Scale: expected 1 input (x) when W is a parameter, but got '
                     '{}'.format(len(xs)))
             x, = xs
             z = F.scale(x, self.W, self.axis)
         else:
             if len(xs) != 2:
-                raise TypeError(
+                raise _util.InvalidArgumentCount(
                     'Scale: expected 2 inputs (x, W) when the link has no W '
                     'parameter, but got {}'.format(len(xs)))
             x, y = xs

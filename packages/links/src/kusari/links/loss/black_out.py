@@ -3,7 +3,7 @@ import numpy
 
 from kusari import link
 from kusari import variable
-from kusari.functions.loss import black_out as _black_out
+from kusari.functions.loss.black_out import black_out as _black_out
 from kusari.utils import WalkerAlias
 
 

@@ -2,8 +2,8 @@
 from kusari import link
 from kusari import variable
 from kusari.functions.array.transpose_sequence import transpose_sequence
-from kusari.functions.loss import argmax_crf1d as _argmax_crf1d
-from kusari.functions.loss import crf1d as _crf1d
+from kusari.functions.loss.crf1d import argmax_crf1d as _argmax_crf1d
+from kusari.functions.loss.crf1d import crf1d as _crf1d
 from kusari.initializers import constant
 from kusari.links.rnn.n_step_rnn import argsort_list_descent
 from kusari.links.rnn.n_step_rnn import permutate_list

@@ -4,7 +4,8 @@ import numpy
 import kusari
 from kusari import link
 from kusari import variable
-from kusari.functions.loss import negative_sampling as _negative_sampling
+# the module, looked up at each call as in Chainer (so that the function can be patched)
+from kusari.functions.loss import negative_sampling as _negative_sampling_module
 from kusari.utils import WalkerAlias
 from kusari.utils import argument
 
@@ -67,5 +68,6 @@ class NegativeSampling(link.Link):
         return_samples = False
         if kwargs:
             return_samples, = argument.parse_kwargs(kwargs, ('return_samples', False))
-        return _negative_sampling(x, t, self.W, self.sampler.sample, self.sample_size,
-                                  reduce=reduce, return_samples=return_samples)
+        return _negative_sampling_module.negative_sampling(
+            x, t, self.W, self.sampler.sample, self.sample_size, reduce=reduce,
+            return_samples=return_samples)

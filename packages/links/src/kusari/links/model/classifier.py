@@ -65,7 +65,7 @@ class Classifier(link.Chain):
         """
         if isinstance(self.label_key, int):
             if not (-len(args) <= self.label_key < len(args)):
-                raise ValueError('Classifier: label key {} is out of bounds for {} '
+                raise ValueError('Classifier: Label key {} is out of bounds for {} '
                                  'positional arguments'.format(self.label_key,
                                                                len(args)))
             t = args[self.label_key]
@@ -76,7 +76,7 @@ class Classifier(link.Chain):
                 args = args[:key] + args[key + 1:]
         else:
             if self.label_key not in kwargs:
-                raise ValueError('Classifier: label key "{}" is not found'.format(
+                raise ValueError('Classifier: Label key "{}" is not found'.format(
                     self.label_key))
             t = kwargs.pop(self.label_key)
         self.y = None

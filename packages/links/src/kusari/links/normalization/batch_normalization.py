@@ -201,9 +201,15 @@ class BatchNormalization(link.Link):
                 decay = 1. - 1. / self.N
             else:
                 decay = self.decay
+            avg_mean, avg_var = self.avg_mean, self.avg_var
+            if configuration.config.in_recomputing:
+                # an extra forward pass (F.forget's) must not update the statistics
+                if finetune:
+                    self.N -= 1
+                avg_mean = avg_var = None
             return F.batch_normalization(
-                x, gamma, beta, eps=self.eps, running_mean=self.avg_mean,
-                running_var=self.avg_var, decay=decay, axis=self.axis)
+                x, gamma, beta, eps=self.eps, running_mean=avg_mean,
+                running_var=avg_var, decay=decay, axis=self.axis)
         return F.fixed_batch_normalization(
             x, gamma, beta, self.avg_mean, self.avg_var, self.eps, axis=self.axis)
 

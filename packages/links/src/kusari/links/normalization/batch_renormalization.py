@@ -66,8 +66,21 @@ class BatchRenormalization(batch_normalization.BatchNormalization):
                 decay = 1. - 1. / self.N
             else:
                 decay = self.decay
+            avg_mean, avg_var = self.avg_mean, self.avg_var
+            update = True
+            if configuration.config.in_recomputing:
+                # an extra forward pass (F.forget's) must not update the statistics
+                # and must see them as the first pass did (r and d depend on them)
+                if finetune:
+                    self.N -= 1
+                update = False
+                saved = self.__dict__.pop('_stats_before', None)
+                if saved is not None:
+                    avg_mean, avg_var = saved
+            elif getattr(configuration.config, '_will_recompute', False):
+                self._stats_before = (avg_mean.copy(), avg_var.copy())
             return F.batch_renormalization(
-                x, gamma, beta, self.rmax, self.dmax, self.eps, self.avg_mean,
-                self.avg_var, decay, update_statistics=True)
+                x, gamma, beta, self.rmax, self.dmax, self.eps, avg_mean,
+                avg_var, decay, update_statistics=update)
         return F.fixed_batch_normalization(
             x, gamma, beta, self.avg_mean, self.avg_var, self.eps)

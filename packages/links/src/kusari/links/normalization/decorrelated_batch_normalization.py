@@ -1,7 +1,11 @@
 """Decorrelated batch normalization layer (``L.DecorrelatedBatchNormalization``)."""
+import warnings
+
 import numpy
 
 import kusari.functions as F
+import kusari.serializer
+from kusari import backend
 from kusari import configuration
 from kusari import link
 from kusari.utils import argument
@@ -92,6 +96,48 @@ class DecorrelatedBatchNormalization(link.Link):
         return F.fixed_decorrelated_batch_normalization(x, mean, proj,
                                                         groups=self.groups)
 
+    def serialize(self, serializer):
+        """Save or load the link; loading also reads Chainer's older files.
+
+        Chainer before v7 stored one group's statistics (``avg_mean`` of shape
+        ``(C,)``, ``avg_projection`` ``(C, C)``); such values are given to every
+        group (with a :class:`UserWarning` when ``groups != 1``), as Chainer does.
+        """
+        if isinstance(serializer, kusari.serializer.Deserializer):
+            serializer = _OldLayoutDeserializer(serializer, self.groups)
+        super().serialize(serializer)
+
     def start_finetuning(self):
         """Reset the fine-tuning counter ``N`` (start a new cumulative average)."""
         self.N = 0
+
+
+class _OldLayoutDeserializer:
+    """Passes every call through, reading the two statistics in either layout."""
+
+    def __init__(self, deserializer, groups):
+        self.deserializer = deserializer
+        self.groups = groups
+
+    def __getitem__(self, key):
+        return self.deserializer[key]
+
+    def __call__(self, key, value):
+        if key not in ('avg_mean', 'avg_projection') or value is None:
+            return self.deserializer(key, value)
+        # ask for the stored array itself (None while the loader only collects keys)
+        stored = self.deserializer(key, None)
+        if stored is None:
+            return value
+        if stored.shape == value.shape[1:]:
+            if self.groups != 1:
+                warnings.warn('Loading %s of the old layout %s: every one of the %d '
+                              'groups gets it' % (key, stored.shape, self.groups),
+                              UserWarning)
+            stored = numpy.broadcast_to(stored, value.shape)
+        elif stored.shape != value.shape:
+            raise ValueError('DecorrelatedBatchNormalization: %s of shape %s does not '
+                             'fit %s' % (key, stored.shape, value.shape))
+        xp = backend.get_array_module(value)
+        value[...] = xp.asarray(stored, dtype=value.dtype)
+        return value
