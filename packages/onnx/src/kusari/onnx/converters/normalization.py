@@ -32,3 +32,15 @@ def batch_normalization(ctx, node, inputs, outputs):
     beta = ctx.reshape(inputs[2], bshape)
     y = ctx.op('Mul', [ctx.op('Div', [d, std]), gamma])
     ctx.op('Add', [y, beta], outputs=outputs)
+
+
+@register(FN + 'normalization.l2_normalization.NormalizeL2',
+          ['ReduceSumSquare', 'Sqrt', 'Add', 'Div'], name='normalize')
+def normalize(ctx, node, inputs, outputs):
+    # y = x / (sqrt(sum(x * x, axis)) + eps), the norm kept for broadcasting
+    n = len(ctx.in_shapes[0])
+    axis = node.axis if isinstance(node.axis, tuple) else (node.axis,)
+    axes = sorted(a % n for a in axis)
+    sq = ctx.reduce('ReduceSumSquare', inputs[0], axes, keepdims=True)
+    norm = ctx.op('Add', [ctx.op('Sqrt', [sq]), ctx.scalar(node.eps)])
+    ctx.op('Div', [inputs[0], norm], outputs=outputs)
