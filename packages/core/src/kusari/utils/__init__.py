@@ -10,6 +10,8 @@ from kusari.utils import conv  # noqa: E402,F401
 from kusari.utils import type_check  # noqa: E402,F401
 from kusari.utils.sparse import CooMatrix, to_coo  # noqa: E402,F401
 from kusari.utils.walker_alias import WalkerAlias  # noqa: E402,F401
+from kusari.utils.experimental import experimental  # noqa: E402,F401
+from kusari.utils.tempdir import tempdir  # noqa: E402,F401
 
 
 def force_array(x, dtype=None):
