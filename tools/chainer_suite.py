@@ -1,0 +1,215 @@
+#!/usr/bin/env python3
+"""Run Chainer v7.8.1's own unit tests against kusari, part by part.
+
+The suite lives outside the repository (``../shared/chainer-tests`` from the
+repository root, or ``--suite PATH``); without it this prints one line and exits 0.
+It runs through the kusari-compat distribution (``import chainer`` is kusari,
+``chainer.testing`` is ``kusari.testing``), with Chainer's markers deselected as
+the suite's README does, minus the tests listed in
+``tests/chainer_suite_exclusions.txt`` (one test id or glob per line, each with a
+``# reason``).  Every part is a separate pytest process; the report gives, per
+part, passed / (collected - excluded) and a pytest-style summary line.
+
+    python tools/chainer_suite.py                    # every part kusari implements
+    python tools/chainer_suite.py --parts activation,links
+    python tools/chainer_suite.py --pairwise         # Chainer's pairwise CI selection
+
+This file is also the pytest plugin that applies the exclusions (``-p chainer_suite``).
+"""
+import argparse
+import fnmatch
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MARKERS = ('not gpu and not cudnn and not slow and not ideep and not chainerx and '
+           'not multi_gpu')
+KEYWORDS = 'not use_chainerx_true and not use_ideep_always'
+
+_C = 'tests/chainer_tests/'
+_GRAPH = ['test_backprop.py', 'test_backprop_utils.py', 'test_chainer_objects.py',
+          'test_computational_graph.py', 'test_configuration.py', 'test_function.py',
+          'test_function_and_function_node.py', 'test_function_hook.py',
+          'test_function_node.py', 'test_gradient_check.py', 'test_init.py',
+          'test_initializer.py', 'test_link.py', 'test_optimizer.py',
+          'test_reporter.py', 'test_sequential.py', 'test_variable.py',
+          'test_backend.py', 'test_runtime_info.py', 'function_hooks_tests',
+          'utils_tests', 'backends_tests', 'testing_tests']
+
+# (part, paths under the suite, the kusari module the part needs)
+PARTS = [('graph', [_C + p for p in _GRAPH], 'kusari')]
+PARTS += [(sub, [_C + 'functions_tests/' + sub + '_tests'], 'kusari.functions')
+          for sub in ('activation', 'array', 'connection', 'evaluation', 'loss',
+                      'math', 'noise', 'normalization', 'pooling', 'rnn', 'util')]
+PARTS += [
+    ('initializers', [_C + 'initializer_tests'], 'kusari'),
+    ('links', [_C + 'links_tests', _C + 'link_hooks_tests'], 'kusari.links'),
+    ('optimizers', [_C + 'optimizers_tests'], 'kusari.optimizers'),
+    ('optimizer_hooks', [_C + 'optimizer_hooks_tests'], 'kusari.optimizer_hooks'),
+    ('serializers', [_C + 'serializers_tests'], 'kusari.serializers'),
+    ('training', [_C + 'training_tests'], 'kusari.training'),
+    ('dataset', [_C + 'dataset_tests', _C + 'datasets_tests',
+                 _C + 'iterators_tests'], 'kusari.dataset'),
+    ('distributions', [_C + 'distributions_tests'], 'kusari.distributions'),
+    ('chainermn', ['tests/chainermn_tests'], 'kusari.distributed'),
+    ('onnx_chainer', ['tests/onnx_chainer_tests'], 'kusari.onnx'),
+]
+
+
+# ------------------------------------------------------------------ pytest plugin
+
+def _read_exclusions(path):
+    patterns = []
+    with open(path, encoding='utf-8') as f:
+        for n, line in enumerate(f, 1):
+            text = line.strip()
+            if not text or text.startswith('#'):
+                continue
+            pattern, sep, reason = text.partition('#')
+            if not sep or not reason.strip():
+                raise ValueError('{}:{}: every exclusion needs a "# reason"'.format(
+                    path, n))
+            patterns.append(pattern.strip())
+    return patterns
+
+
+def _excluded(nodeid, patterns):
+    return any(nodeid == p or fnmatch.fnmatchcase(nodeid, p) for p in patterns)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    path = os.environ.get('KUSARI_CHAINER_SUITE_EXCLUSIONS')
+    if not path:
+        return
+    patterns = _read_exclusions(path)
+    keep, drop = [], []
+    for item in items:
+        (drop if _excluded(item.nodeid, patterns) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    config._kusari_excluded = len(drop)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    out = os.environ.get('KUSARI_CHAINER_SUITE_STATS')
+    if not out:
+        return
+    reporter = session.config.pluginmanager.get_plugin('terminalreporter')
+    stats = {}
+    if reporter is not None:
+        for key in ('failed', 'error', 'skipped', 'deselected'):
+            stats[key] = len(reporter.stats.get(key, []))
+        # A test passes when its call phase passed (setup/teardown reports too).
+        stats['passed'] = len([r for r in reporter.stats.get('passed', [])
+                               if getattr(r, 'when', None) == 'call'])
+    stats['excluded'] = getattr(session.config, '_kusari_excluded', 0)
+    stats['selected'] = session.testscollected     # after every deselection
+    with open(out, 'w') as f:
+        json.dump(stats, f)
+
+
+# ------------------------------------------------------------------ runner
+
+def _available(python, module):
+    code = ('import importlib.util, sys\n'
+            'try:\n    ok = importlib.util.find_spec(sys.argv[1]) is not None\n'
+            'except ImportError:\n    ok = False\n'
+            'sys.exit(0 if ok else 1)')
+    return subprocess.run([python, '-c', code, module]).returncode == 0
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--suite', default=os.path.join(ROOT, '..', 'shared',
+                                                   'chainer-tests'))
+    p.add_argument('--exclusions', default=os.path.join(
+        ROOT, 'tests', 'chainer_suite_exclusions.txt'))
+    p.add_argument('--parts', help='comma-separated part names (default: all '
+                   'that kusari implements): ' + ', '.join(n for n, _, _ in PARTS))
+    p.add_argument('--pairwise', action='store_true',
+                   help="Chainer's pairwise parameterization "
+                   '(CHAINER_TEST_PAIRWISE_PARAMETERIZATION=always): every pair of '
+                   'parameter values, not every combination')
+    p.add_argument('--python', default=sys.executable)
+    p.add_argument('--timeout', type=int, default=1800, help='seconds per part')
+    p.add_argument('pytest_args', nargs='*', help='extra pytest arguments')
+    args = p.parse_args(argv)
+
+    suite = os.path.abspath(args.suite)
+    if not os.path.isdir(os.path.join(suite, 'tests', 'chainer_tests')):
+        print('chainer suite: {} not found; nothing to run'.format(suite))
+        return 0
+    wanted = None if not args.parts else set(args.parts.split(','))
+    if wanted:
+        unknown = wanted - {n for n, _, _ in PARTS}
+        if unknown:
+            p.error('unknown part(s): ' + ', '.join(sorted(unknown)))
+    env = dict(os.environ)
+    env['PYTHONPATH'] = os.pathsep.join(
+        [os.path.dirname(os.path.abspath(__file__))] +
+        [x for x in env.get('PYTHONPATH', '').split(os.pathsep) if x])
+    env['KUSARI_CHAINER_SUITE_EXCLUSIONS'] = os.path.abspath(args.exclusions)
+    if args.pairwise:
+        env['CHAINER_TEST_PAIRWISE_PARAMETERIZATION'] = 'always'
+    _read_exclusions(args.exclusions)      # fail early on a line without a reason
+
+    rows = []
+    total = dict.fromkeys(('selected', 'excluded', 'passed', 'failed', 'error',
+                           'skipped'), 0)
+    start = time.monotonic()
+    for name, paths, module in PARTS:
+        if wanted is not None and name not in wanted:
+            continue
+        paths = [x for x in paths if os.path.exists(os.path.join(suite, x))]
+        if not paths or not _available(args.python, module):
+            if wanted is not None:
+                print('{}: skipped ({} not installed)'.format(name, module))
+            continue
+        stats_file = os.path.join(suite, '.kusari-stats-{}.json'.format(os.getpid()))
+        env['KUSARI_CHAINER_SUITE_STATS'] = stats_file
+        cmd = [args.python, '-m', 'pytest', '-p', 'no:cacheprovider', '-p',
+               'chainer_suite', '-q', '-rN', '--tb=no', '-m', MARKERS, '-k',
+               KEYWORDS, '--continue-on-collection-errors'] + paths + \
+            args.pytest_args
+        t0 = time.monotonic()
+        try:
+            subprocess.run(cmd, cwd=suite, env=env, timeout=args.timeout,
+                           stdout=subprocess.DEVNULL)
+            with open(stats_file) as f:
+                stats = json.load(f)
+        except (subprocess.TimeoutExpired, OSError, ValueError) as e:
+            print('{}: no result ({})'.format(name, type(e).__name__))
+            continue
+        finally:
+            if os.path.exists(stats_file):
+                os.remove(stats_file)
+        stats['selected'] += stats['excluded']     # "collected" before exclusion
+        for k in total:
+            total[k] += stats.get(k, 0)
+        fair = stats['selected'] - stats['excluded']
+        rate = 100.0 * stats['passed'] / fair if fair else 100.0
+        rows.append(name)
+        print('{:16s} {:6d} passed / {:6d} ({:5.1f} %)  failed {:5d}  errors {:4d}  '
+              'skipped {:5d}  excluded {:4d}  {:6.0f} s'.format(
+                  name, stats['passed'], fair, rate, stats.get('failed', 0),
+                  stats.get('error', 0), stats.get('skipped', 0),
+                  stats['excluded'], time.monotonic() - t0), flush=True)
+    fair = total['selected'] - total['excluded']
+    rate = 100.0 * total['passed'] / fair if fair else 100.0
+    share = 100.0 * total['excluded'] / total['selected'] if total['selected'] else 0
+    print('chainer suite ({} parts): {:.1f} % of {} collected-minus-excluded pass; '
+          '{} excluded ({:.1f} % of collected)'.format(
+              len(rows), rate, fair, total['excluded'], share))
+    print('= {} failed, {} passed, {} skipped, {} errors, {} excluded in {:.0f}s ='
+          .format(total['failed'], total['passed'], total['skipped'], total['error'],
+                  total['excluded'], time.monotonic() - start))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
