@@ -12,6 +12,7 @@ from kusari.utils.sparse import CooMatrix, to_coo  # noqa: E402,F401
 from kusari.utils.walker_alias import WalkerAlias  # noqa: E402,F401
 from kusari.utils.experimental import experimental  # noqa: E402,F401
 from kusari.utils.tempdir import tempdir  # noqa: E402,F401
+import collections.abc as collections_abc  # noqa: E402,F401  (Chainer's name for it)
 
 
 def force_array(x, dtype=None):
