@@ -141,3 +141,14 @@ def test_chainer_testing_runs_a_chainer_style_test(tmp_path):
 def test_distribution_ships_the_import_names(name):
     spec = importlib.util.find_spec(name)
     assert spec is not None
+
+
+def test_alias_import_does_not_hide_a_function_named_like_its_module():
+    # kusari.utils.experimental is both a module and (as utils.experimental) the
+    # function; importing the chainer spelling of the module must keep the function.
+    out = _run('import chainer\n'
+               'import chainer.utils.experimental\n'
+               'from chainer import utils\n'
+               'import kusari.utils\n'
+               'print(callable(utils.experimental), callable(kusari.utils.tempdir))')
+    assert out == 'True True'

@@ -11,3 +11,4 @@ from kusari.compat import aliasing
 aliasing.install()
 # The import system returns what sys.modules holds after this file runs.
 sys.modules[__name__] = kusari
+aliasing._sync()

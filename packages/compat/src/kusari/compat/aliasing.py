@@ -40,6 +40,20 @@ def target_name(fullname):
     return target + dot + rest
 
 
+def _sync():
+    # Register every already imported kusari module under its alias too.  Were
+    # ``chainer.utils.experimental`` loaded through the finder instead, the import
+    # system would set the attribute ``experimental`` of ``chainer.utils`` (that
+    # is, of ``kusari.utils``) to the module, hiding the function of that name.
+    for alias, target in ALIASES.items():
+        if alias not in sys.modules:
+            continue
+        prefix = target + '.'
+        for name, module in list(sys.modules.items()):
+            if name.startswith(prefix) and module is not None:
+                sys.modules.setdefault(alias + name[len(target):], module)
+
+
 class _AliasLoader(importlib.abc.Loader):
     """Hands the already imported kusari module to the import system."""
 
@@ -74,6 +88,7 @@ class AliasFinder(importlib.abc.MetaPathFinder):
                     'No module named {!r} (kusari has no {!r}: {})'.format(
                         fullname, name, e), name=fullname) from e
             raise
+        _sync()
         return importlib.util.spec_from_loader(
             fullname, _AliasLoader(module),
             is_package=hasattr(module, '__path__'))

@@ -155,6 +155,8 @@ def _reraise_with_parameters(base, method, param, error):
     try:
         new_error = cls(message)
     except Exception:
+        new_error = None
+    if new_error is None:
         # An exception type whose constructor takes other arguments: keep it.
         raise error
     raise new_error from error

@@ -1,0 +1,92 @@
+"""Core modules that exist for Chainer's names: basic_math, cuda, backends.intel64,
+utils.tempdir, utils.experimental, backend.get_cpu_array_types/is_arrays_compatible."""
+import importlib
+import os
+import warnings
+
+import numpy
+import pytest
+
+import kusari
+from kusari import backend
+from kusari import basic_math
+from kusari import utils
+
+
+def test_basic_math_nodes_are_what_operators_apply():
+    x = kusari.Variable(numpy.array([1., 2.]))
+    y = kusari.Variable(numpy.array([3., 4.]))
+    cases = [(x + y, basic_math.Add, '_ + _'), (x - y, basic_math.Sub, '_ - _'),
+             (x * y, basic_math.Mul, '_ * _'), (x / y, basic_math.Div, '_ / _'),
+             (x ** y, basic_math.PowVarVar, '_ ** _'), (-x, basic_math.Neg, '__neg__'),
+             (abs(x), basic_math.Absolute, '|_|'),
+             (x + 2.0, basic_math.AddConstant, '_ + 2.0'),
+             (2.0 - x, basic_math.SubFromConstant, '2.0 - _'),
+             (x * 2.0, basic_math.MulConstant, '_ * 2.0'),
+             (2.0 / x, basic_math.DivFromConstant, '2.0 / _'),
+             (x ** 2.0, basic_math.PowVarConst, '_ ** 2.0'),
+             (2.0 ** x, basic_math.PowConstVar, '2.0 ** _')]
+    for out, cls, label in cases:
+        assert isinstance(out.creator, cls), cls
+        assert out.creator.label == label
+    numpy.testing.assert_allclose((x * y).array, [3., 8.])
+
+
+def test_convert_value_to_string():
+    f = basic_math._convert_value_to_string
+    assert (f(2), f(0), f(-2), f(2.0), f(-2.0), f(numpy.float32(2))) == \
+        ('2', '0', '(-2)', '2.0', '(-2.0)', '2.0')
+    assert f(numpy.array([1, 2])) == 'constant array'
+    assert f(kusari.Variable(numpy.array([1., 2.]))) == 'constant array'
+    with pytest.raises(ValueError):
+        f('text')
+
+
+def test_cuda_module_is_backends_cuda():
+    mod = importlib.import_module('kusari.cuda')
+    from kusari import cuda
+    assert mod is kusari.backends.cuda and cuda is kusari.backends.cuda
+
+
+def test_intel64_is_never_available():
+    from kusari.backends import intel64
+    assert not intel64.is_ideep_available()
+    assert not intel64.should_use_ideep('>=auto')
+    assert not intel64.inputs_all_ready((numpy.zeros((2, 2)),))
+    with pytest.raises(RuntimeError, match='iDeep'):
+        intel64.check_ideep_available()
+
+
+def test_cpu_array_types_and_compatibility():
+    assert backend.get_cpu_array_types() == (numpy.ndarray,)
+    assert backend.is_arrays_compatible([numpy.zeros(1), None, numpy.ones(3)])
+    assert backend.is_arrays_compatible([])
+
+
+def test_tempdir_lifetime_and_kwargs():
+    with utils.tempdir(prefix='kusari-t-') as d:
+        assert os.path.isdir(d) and os.path.basename(d).startswith('kusari-t-')
+        open(os.path.join(d, 'f'), 'w').close()
+    assert not os.path.exists(d)
+
+
+def test_experimental_warns_unless_disabled():
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter('always')
+        utils.experimental('MyLink.forward')
+    assert len(w) == 1 and w[0].category is FutureWarning
+    assert 'MyLink.forward is experimental.' in str(w[0].message)
+    old = getattr(kusari, 'disable_experimental_feature_warning', False)
+    kusari.disable_experimental_feature_warning = True
+    try:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter('always')
+            utils.experimental('f')
+        assert w == []
+    finally:
+        kusari.disable_experimental_feature_warning = old
+
+
+def test_collections_abc_alias():
+    import collections.abc
+    assert utils.collections_abc is collections.abc
