@@ -124,6 +124,27 @@ def pytest_sessionfinish(session, exitstatus):
 
 # ------------------------------------------------------------------ runner
 
+def failure_causes(junit_path):
+    """Count failures by cause: ``{(test file, first line of the cause): n}``.
+
+    Parameterized tests wrap the exception; its ``(caused by)`` line is the cause.
+    """
+    import collections
+    import re
+    import xml.etree.ElementTree as ET
+    counts = collections.Counter()
+    for case in ET.parse(junit_path).iter('testcase'):
+        for f in case.findall('failure') + case.findall('error'):
+            msg = f.get('message') or ''
+            caused = re.findall(r'\(caused by\)\n(.*)', msg)
+            line = caused[-1] if caused else msg.split('\n')[0]
+            line = re.sub(r'0x[0-9a-f]+', '', line)[:110]
+            parts = (case.get('classname') or '?').split('.')
+            where = parts[-2] if len(parts) > 1 else parts[0]
+            counts[(where, line)] += 1
+    return counts
+
+
 def _available(python, module):
     code = ('import importlib.util, sys\n'
             'try:\n    ok = importlib.util.find_spec(sys.argv[1]) is not None\n'
@@ -146,6 +167,8 @@ def main(argv=None):
                    'parameter values, not every combination')
     p.add_argument('--python', default=sys.executable)
     p.add_argument('--timeout', type=int, default=1800, help='seconds per part')
+    p.add_argument('--causes', type=int, default=0, metavar='N',
+                   help='print the N most frequent failure causes of each part')
     p.add_argument('pytest_args', nargs='*', help='extra pytest arguments')
     args = p.parse_args(argv)
 
@@ -181,10 +204,12 @@ def main(argv=None):
             continue
         stats_file = os.path.join(suite, '.kusari-stats-{}.json'.format(os.getpid()))
         env['KUSARI_CHAINER_SUITE_STATS'] = stats_file
+        junit = os.path.join(suite, '.kusari-junit-{}.xml'.format(os.getpid()))
         cmd = [args.python, '-m', 'pytest', '-p', 'no:cacheprovider', '-p',
-               'chainer_suite', '-q', '-rN', '--tb=no', '-m', MARKERS, '-k',
+               'chainer_suite', '-q', '-rN', '-m', MARKERS, '-k',
                KEYWORDS, '--continue-on-collection-errors'] + paths + \
             args.pytest_args
+        cmd += ['--tb=line', '--junitxml=' + junit] if args.causes else ['--tb=no']
         t0 = time.monotonic()
         try:
             subprocess.run(cmd, cwd=suite, env=env, timeout=args.timeout,
@@ -197,6 +222,11 @@ def main(argv=None):
         finally:
             if os.path.exists(stats_file):
                 os.remove(stats_file)
+        if args.causes and os.path.exists(junit):
+            causes = failure_causes(junit).most_common(args.causes)
+            os.remove(junit)
+        else:
+            causes = []
         stats['selected'] += stats['excluded']     # "collected" before exclusion
         for k in total:
             total[k] += stats.get(k, 0)
@@ -210,6 +240,8 @@ def main(argv=None):
                   name, stats['passed'], fair, rate, stats.get('failed', 0),
                   stats.get('error', 0), stats.get('skipped', 0),
                   stats['excluded'], time.monotonic() - t0), flush=True)
+        for (where, line), n in causes:
+            print('    {:5d}  {}: {}'.format(n, where, line), flush=True)
     fair = total['selected'] - total['excluded'] - total['skipped']
     rate = 100.0 * total['passed'] / fair if fair else 100.0
     share = 100.0 * total['excluded'] / total['selected'] if total['selected'] else 0
