@@ -139,8 +139,9 @@ def failure_causes(junit_path):
             caused = re.findall(r'\(caused by\)\n(.*)', msg)
             line = caused[-1] if caused else msg.split('\n')[0]
             line = re.sub(r'0x[0-9a-f]+', '', line)[:110]
-            parts = (case.get('classname') or '?').split('.')
-            where = parts[-2] if len(parts) > 1 else parts[0]
+            # The test file: class names may hold dots (parameter values).
+            found = re.search(r'(?:^|\.)(test_\w+)\.', case.get('classname') or '')
+            where = found.group(1) if found else (case.get('classname') or '?')
             counts[(where, line)] += 1
     return counts
 

@@ -502,3 +502,86 @@ def test_unary_generated_tests():
     cls = getattr(_module, names[0])
     for m in ('test_forward_cpu', 'test_backward_cpu', 'test_double_backward_cpu'):
         assert callable(getattr(cls, m))
+
+
+# ------------------------------------------------------------ distribution_unittest
+
+class _Exponential:
+    """A minimal distribution (rate ``lam``) for the distribution test base."""
+
+    def __init__(self, lam):
+        self.lam = lam if isinstance(lam, kusari.Variable) else kusari.Variable(lam)
+        self.batch_shape = self.lam.shape
+        self.event_shape = ()
+        self.support = 'positive'
+
+    def _lam(self):
+        return self.lam.array
+
+    def log_prob(self, x):
+        return kusari.Variable(numpy.log(self._lam()) - self._lam() * x)
+
+    def cdf(self, x):
+        return kusari.Variable(1 - numpy.exp(-self._lam() * x))
+
+    @property
+    def mean(self):
+        return kusari.Variable(1 / self._lam())
+
+    @property
+    def variance(self):
+        return kusari.Variable(1 / self._lam() ** 2)
+
+    def sample(self, sample_shape=()):
+        return kusari.Variable(numpy.random.exponential(
+            1 / self._lam(), sample_shape + self.batch_shape).astype(numpy.float32))
+
+
+class TestDistributionBase(testing.distribution_unittest):
+
+    def setUp_configure(self):
+        stats = pytest.importorskip('scipy.stats')
+        self.dist = _Exponential
+        self.scipy_dist = stats.expon
+        self.shape = (2, 3)
+        self.sample_shape = (4,)
+        self.is_variable = True
+        self.support = 'positive'
+        self.test_targets = {'batch_shape', 'log_prob', 'cdf', 'mean', 'variance',
+                             'support', 'sample'}
+        lam = numpy.random.uniform(0.5, 2, self.shape).astype(numpy.float32)
+        self.params = {'lam': lam}
+        self.scipy_params = {'scale': 1 / lam}
+
+    def sample_for_test(self):
+        return numpy.random.uniform(0.1, 3, self.sample_shape + self.shape
+                                    ).astype(numpy.float32)
+
+
+def test_distribution_unittest_detects_a_wrong_distribution():
+    pytest.importorskip('scipy.stats')
+
+    class Wrong(_Exponential):
+        @property
+        def mean(self):
+            return kusari.Variable(2 / self._lam())
+
+    class T(TestDistributionBase):
+        def setUp_configure(self):
+            super().setUp_configure()
+            self.dist = Wrong
+    case = T('test_mean_cpu')
+    case.setUp()
+    with pytest.raises(AssertionError):
+        case.test_mean_cpu()
+    case = T('test_icdf_cpu')
+    case.setUp()
+    with pytest.raises(unittest.SkipTest):
+        case.test_icdf_cpu()
+
+    class Bad(TestDistributionBase):
+        def setUp_configure(self):
+            super().setUp_configure()
+            self.test_targets = {'nonsense'}
+    with pytest.raises(ValueError):
+        Bad('test_mean_cpu').setUp()

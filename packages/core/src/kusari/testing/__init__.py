@@ -13,7 +13,8 @@
   :func:`without_requires`: helpers.
 * :func:`fix_random`, :mod:`~kusari.testing.condition` (``repeat``, ``retry``,
   ``repeat_with_success_at_least``), :func:`generate_matrix`,
-  :func:`save_and_load` (``_npz``, ``_hdf5``), :func:`run_module`.
+  :func:`save_and_load` (``_npz``, ``_hdf5``), :func:`run_module`,
+  :class:`distribution_unittest` (distributions against SciPy).
 """
 from kusari.testing import attr  # NOQA
 from kusari.testing import backend  # NOQA
@@ -21,6 +22,7 @@ from kusari.testing import condition  # NOQA
 from kusari.testing.array import assert_allclose  # NOQA
 from kusari.testing.backend import BackendConfig  # NOQA
 from kusari.testing.backend import inject_backend_tests  # NOQA
+from kusari.testing.distribution_test import distribution_unittest  # NOQA
 from kusari.testing.function_link import FunctionTestCase  # NOQA
 from kusari.testing.function_link import FunctionTestError  # NOQA
 from kusari.testing.function_link import InitializerArgument  # NOQA
@@ -45,7 +47,7 @@ from kusari.testing.serializer import save_and_load_npz  # NOQA
 from kusari.testing.unary_math_function_test import unary_math_function_unittest  # NOQA
 
 __all__ = ['attr', 'backend', 'condition', 'assert_allclose', 'BackendConfig',
-           'inject_backend_tests', 'FunctionTestCase', 'FunctionTestError',
+           'inject_backend_tests', 'distribution_unittest', 'FunctionTestCase', 'FunctionTestError',
            'InitializerArgument', 'LinkInitializersTestCase', 'LinkTestCase',
            'LinkTestError', 'assert_warns', 'patch', 'with_requires',
            'without_requires', 'generate_matrix', 'from_pytest_parameterize',
