@@ -90,3 +90,44 @@ def test_experimental_warns_unless_disabled():
 def test_collections_abc_alias():
     import collections.abc
     assert utils.collections_abc is collections.abc
+
+
+def test_get_order():
+    from kusari.utils import sparse
+    assert utils.get_order is sparse.get_order
+    row = numpy.array([0, 0, 1, 1, 2])
+    col = numpy.array([0, 1, 1, 2, 2])
+    assert utils.get_order(row, col) == 'C' and utils.get_order(col, row) == 'C'
+    row, col = numpy.array([0, 2, 4, 1, 3]), numpy.array([1, 3, 0, 2, 4])
+    assert utils.get_order(row, col) == 'other'
+    dense = numpy.array([[1., 0., 2.], [0., 3., 4.]], numpy.float32)
+    coo = utils.to_coo(dense)
+    assert utils.get_order(coo.row, coo.col) == 'C'
+    assert utils.get_order(coo.col, coo.row) == 'F'
+    batched = numpy.array([[0, 1, -1], [0, 0, 1]]), numpy.array([[1, 0, -1], [0, 2, 1]])
+    assert utils.get_order(*batched) == 'C'
+    with pytest.raises(ValueError):
+        utils.get_order(numpy.array([0, 1]), numpy.array([0, 1, 2]))
+    with pytest.raises(ValueError):
+        utils.get_order(numpy.array([0, -1]), numpy.array([-1, 1]))
+
+
+def test_cpu_device_from_array():
+    assert backend.CpuDevice.from_array(numpy.zeros(1)) == backend.CpuDevice()
+    assert backend.CpuDevice.from_array(1) is None
+
+
+def test_cudnn_is_never_used():
+    from kusari.backends import cuda
+    assert cuda.cudnn_enabled is False
+    assert cuda.should_use_cudnn('>=auto') is False
+    assert cuda.should_use_cudnn_tensor_core(numpy.float16) is False
+    with pytest.raises(ValueError):
+        cuda.should_use_cudnn('sometimes')
+
+
+def test_light_type_info_tuple():
+    from kusari.utils import type_check
+    t = type_check.get_light_types((numpy.zeros(2), numpy.ones(3)))
+    assert isinstance(t, type_check.LightTypeInfoTuple) and t.size() == 2
+    assert t[1].shape == (3,)

@@ -73,6 +73,13 @@ class CpuDevice(Device):
     def supported_array_types(self):
         return (numpy.ndarray,)
 
+    @staticmethod
+    def from_array(array):
+        """The CpuDevice when ``array`` is a NumPy array, else ``None``."""
+        if isinstance(array, numpy.ndarray):
+            return CpuDevice()
+        return None
+
     def send_array(self, array):
         if isinstance(array, numpy.ndarray):
             return array
