@@ -44,10 +44,11 @@ def test_isinstance_across_spellings():
 
 
 def test_chainer_cuda_module_alias():
-    out = _run('import chainer.cuda, kusari\n'
-               'from chainer import cuda\n'
-               'print(cuda is kusari.backends.cuda)')
-    assert out == 'True'
+    out = _run('import sys, kusari\n'
+               'import chainer.cuda as cuda\n'
+               'print(cuda is kusari.backends.cuda,'
+               ' sys.modules["chainer.cuda"] is kusari.backends.cuda)')
+    assert out == 'True True'
 
 
 def test_missing_module_raises_module_not_found_naming_chainer():

@@ -1,4 +1,4 @@
-"""Core modules that exist for Chainer's names: basic_math, cuda, backends.intel64,
+"""Core modules that exist for Chainer's names: basic_math, backends.intel64,
 utils.tempdir, utils.experimental, backend.get_cpu_array_types/is_arrays_compatible."""
 import importlib
 import os
@@ -40,12 +40,6 @@ def test_convert_value_to_string():
     assert f(kusari.Variable(numpy.array([1., 2.]))) == 'constant array'
     with pytest.raises(ValueError):
         f('text')
-
-
-def test_cuda_module_is_backends_cuda():
-    mod = importlib.import_module('kusari.cuda')
-    from kusari import cuda
-    assert mod is kusari.backends.cuda and cuda is kusari.backends.cuda
 
 
 def test_intel64_is_never_available():
