@@ -138,6 +138,12 @@ def failure_causes(junit_path):
             msg = f.get('message') or ''
             caused = re.findall(r'\(caused by\)\n(.*)', msg)
             line = caused[-1] if caused else msg.split('\n')[0]
+            if 'The first error message:' in msg:
+                # condition.repeat/retry: the cause ends the embedded traceback.
+                raised = re.findall(r'^([A-Za-z_][\w.]*(?:Error|Exception)\b.*)$',
+                                    msg.split('The first error message:')[1],
+                                    re.MULTILINE)
+                line = raised[-1] if raised else line
             line = re.sub(r'0x[0-9a-f]+', '', line)[:110]
             # The test file: class names may hold dots (parameter values).
             found = re.search(r'(?:^|\.)(test_\w+)\.', case.get('classname') or '')

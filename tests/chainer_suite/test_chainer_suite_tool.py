@@ -81,3 +81,17 @@ def test_end_to_end_on_a_small_suite(tmp_path):
     assert lines[0].split()[:5] == ['graph', '1', 'passed', '/', '2']
     assert 'test_variable: AttributeError: no mean' in lines[1]
     assert lines[-1].startswith('= 1 failed, 1 passed, 1 skipped, 0 errors, 1 excluded')
+
+
+def test_failure_causes_reads_through_repeated_trials(tmp_path):
+    xml = tmp_path / 'j.xml'
+    xml.write_text(
+        '<testsuites><testsuite>'
+        '<testcase classname="tests.chainer_tests.test_s.TestS" name="test_b">'
+        '<failure message="AssertionError: &#10;Fail: 3, Success: 0&#10;&#10;'
+        'The first error message:&#10;Traceback (most recent call last):&#10;'
+        '  File &quot;x.py&quot;, line 1, in f&#10;'
+        "AttributeError: 'function' object has no attribute 'shift'&#10;\"/>"
+        '</testcase></testsuite></testsuites>')
+    assert chainer_suite.failure_causes(str(xml)) == {
+        ('test_s', "AttributeError: 'function' object has no attribute 'shift'"): 1}
