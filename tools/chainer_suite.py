@@ -7,7 +7,7 @@ It runs through the kusari-compat distribution (``import chainer`` is kusari,
 ``chainer.testing`` is ``kusari.testing``), with Chainer's markers deselected as
 the suite's README does, minus the tests listed in
 ``tests/chainer_suite_exclusions.txt`` (one test id or glob per line, each with a
-``# reason``).  Every part is a separate pytest process; the report gives, per
+``# reason``; a line without ``::`` names whole files, which are not imported).  Every part is a separate pytest process; the report gives, per
 part, passed / (collected - excluded - skipped) and a pytest-style summary line.
 
     python tools/chainer_suite.py                    # every part kusari implements
@@ -195,7 +195,9 @@ def main(argv=None):
     env['KUSARI_CHAINER_SUITE_EXCLUSIONS'] = os.path.abspath(args.exclusions)
     if args.pairwise:
         env['CHAINER_TEST_PAIRWISE_PARAMETERIZATION'] = 'always'
-    _read_exclusions(args.exclusions)      # fail early on a line without a reason
+    # (this also fails early on a line without a reason)
+    file_patterns = [pat for pat in _read_exclusions(args.exclusions)
+                     if '::' not in pat]
 
     rows = []
     total = dict.fromkeys(('selected', 'excluded', 'passed', 'failed', 'error',
@@ -217,6 +219,8 @@ def main(argv=None):
                KEYWORDS, '--continue-on-collection-errors'] + paths + \
             args.pytest_args
         cmd += ['--tb=line', '--junitxml=' + junit] if args.causes else ['--tb=no']
+        # Whole files (lines without '::') are not even imported.
+        cmd += ['--ignore-glob=' + pat for pat in file_patterns]
         t0 = time.monotonic()
         try:
             subprocess.run(cmd, cwd=suite, env=env, timeout=args.timeout,
