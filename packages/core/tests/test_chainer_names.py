@@ -125,3 +125,15 @@ def test_light_type_info_tuple():
     t = type_check.get_light_types((numpy.zeros(2), numpy.ones(3)))
     assert isinstance(t, type_check.LightTypeInfoTuple) and t.size() == 2
     assert t[1].shape == (3,)
+
+
+def test_mixed16_and_get_dtype():
+    from kusari import configuration
+    m = configuration.mixed16
+    assert repr(m) == "dtype('mixed16')" and numpy.dtype(m) == numpy.float16
+    assert configuration.get_dtype(m) == numpy.float16
+    assert configuration.get_dtype(m, map_mixed16=numpy.float32) == numpy.float32
+    assert configuration.get_dtype(numpy.float64, map_mixed16=numpy.float32) == \
+        numpy.float64
+    with kusari.using_config('dtype', numpy.float64):
+        assert configuration.get_dtype() == numpy.float64
