@@ -43,8 +43,7 @@ def get_dtype(dtype=None, map_mixed16=None):
 
     >>> get_dtype(numpy.float64)
     dtype('float64')
-    >>> with using_config('dtype', mixed16):
-    ...     get_dtype(), get_dtype(map_mixed16=numpy.float32)
+    >>> get_dtype(mixed16), get_dtype(mixed16, map_mixed16=numpy.float32)
     (dtype('float16'), dtype('float32'))
     """
     if dtype is None:
