@@ -16,7 +16,7 @@ from kusari._core import get_array_module, is_array  # noqa: F401
 
 __all__ = ['Device', 'CpuDevice', 'GpuDevice', 'get_device', 'get_device_from_array',
            'get_array_module', 'using_device', 'to_cpu', 'to_gpu', 'copyto', 'is_array',
-           'get_array_types']
+           'get_array_types', 'get_cpu_array_types', 'is_arrays_compatible']
 
 
 class Device:
@@ -72,6 +72,13 @@ class CpuDevice(Device):
     @property
     def supported_array_types(self):
         return (numpy.ndarray,)
+
+    @staticmethod
+    def from_array(array):
+        """The CpuDevice when ``array`` is a NumPy array, else ``None``."""
+        if isinstance(array, numpy.ndarray):
+            return CpuDevice()
+        return None
 
     def send_array(self, array):
         if isinstance(array, numpy.ndarray):
@@ -246,3 +253,21 @@ def get_array_types():
     if cupy is not None and hasattr(cupy, 'ndarray'):
         types.append(cupy.ndarray)
     return tuple(types)
+
+
+def get_cpu_array_types():
+    """The array types of the host: ``(numpy.ndarray,)``."""
+    return (numpy.ndarray,)
+
+
+def is_arrays_compatible(arrays):
+    """Whether the arrays (``None`` ignored) all live on one kind of device.
+
+    >>> is_arrays_compatible([numpy.zeros(1), None, numpy.ones(2)])
+    True
+    """
+    arrays = [a for a in arrays if a is not None]
+    if not arrays:
+        return True
+    first = type(get_device_from_array(arrays[0]))
+    return all(type(get_device_from_array(a)) is first for a in arrays)

@@ -16,11 +16,30 @@ import numpy
 
 __all__ = ['available', 'cupy',  # noqa: F822  (module attributes made on demand) 'to_gpu', 'to_cpu', 'get_device_from_id',
            'get_device_from_array', 'get_array_module', 'elementwise', 'reduce', 'raw',
-           'KERNELS', 'KernelSource', 'require_cupy', 'DummyDevice', 'memoize']
+           'KERNELS', 'KernelSource', 'require_cupy', 'DummyDevice', 'memoize',
+           'cudnn_enabled', 'should_use_cudnn', 'should_use_cudnn_tensor_core']
 
 _cupy = None
 _cupy_tried = False
 _available = None
+
+#: kusari never calls cuDNN (its GPU kernels are CuPy's and its own), so the
+#: cuDNN paths Chainer chooses between are never taken.
+cudnn_enabled = False
+
+
+def should_use_cudnn(level, lowest_version=0):
+    """Whether cuDNN should be used at ``level`` (Chainer's test): always ``False``
+    in kusari, which has no cuDNN paths."""
+    if level not in ('==always', '>=auto', '==never', 'always', 'auto', 'never'):
+        raise ValueError('should_use_cudnn: invalid level {!r} (expected '
+                         "'==always', '>=auto' or '==never')".format(level))
+    return False
+
+
+def should_use_cudnn_tensor_core(dtype):
+    """Whether cuDNN tensor cores should be used for ``dtype``: always ``False``."""
+    return False
 
 
 def _import_cupy():

@@ -110,3 +110,22 @@ def assert_allclose(x, y, atol=1e-5, rtol=1e-4, verbose=True):
             finally:
                 numpy.set_printoptions(**opts)
         raise AssertionError(f.getvalue()) from None
+
+
+def _as_noncontiguous_array(array):
+    """A non-C-contiguous copy of ``array`` (every other element of a buffer twice
+    as large); arrays of at most one element, ``None`` and nested tuples/lists
+    are handled as in Chainer's tests."""
+    if isinstance(array, (list, tuple)):
+        return type(array)([_as_noncontiguous_array(a) for a in array])
+    if array is None or array.size <= 1:
+        return array
+    from kusari import backend
+    xp = backend.get_array_module(array)
+    slices = (slice(None, None, -2),) * array.ndim
+    with backend.using_device(backend.get_device_from_array(array)):
+        buf = xp.empty(tuple(2 * s for s in array.shape), dtype=array.dtype)
+        buf[slices] = array
+        out = buf[slices]
+    assert not out.flags.c_contiguous
+    return out

@@ -2,7 +2,9 @@
 
 ``attr.gpu`` marks a test ``@pytest.mark.gpu`` and skips it when CuPy or a CUDA
 device is unavailable; ``attr.slow`` marks ``@pytest.mark.slow``;
-``attr.multi_gpu(n)`` needs ``n`` devices.  When pytest itself is not installed
+``attr.multi_gpu(n)`` needs ``n`` devices; ``attr.chainerx`` and ``attr.ideep`` mark
+``@pytest.mark.chainerx`` / ``ideep`` and always skip (kusari has neither backend).
+When pytest itself is not installed
 every attribute is a no-op decorator, so importing :mod:`kusari.testing` never
 requires pytest.
 """
@@ -11,8 +13,27 @@ import importlib.util
 
 try:
     import pytest
-except ImportError:  # pragma: no cover - pytest is a test-only dependency
+    _error = None
+except ImportError as e:  # pragma: no cover - pytest is a test-only dependency
     pytest = None
+    _error = e
+
+
+def is_available():
+    """Whether pytest (which the markers need) is importable."""
+    return _error is None
+
+
+def get_error():
+    """The ImportError of pytest, or ``None``."""
+    return _error
+
+
+def check_available():
+    """Raise RuntimeError when pytest is not importable."""
+    if _error is not None:
+        raise RuntimeError('{} is not available.\n\nReason: {}: {}'.format(
+            __name__, type(_error).__name__, _error))
 
 
 @functools.lru_cache(maxsize=None)
@@ -76,3 +97,13 @@ def slow(f):
     if pytest is None:
         return f
     return pytest.mark.slow(f)
+
+
+def chainerx(f):
+    """Decorator: mark a test as a ChainerX test; always skipped in kusari."""
+    return _mark('chainerx', 'ChainerX is not available in kusari', True)(f)
+
+
+def ideep(f):
+    """Decorator: mark a test as an iDeep test; always skipped in kusari."""
+    return _mark('ideep', 'iDeep is not available in kusari', True)(f)

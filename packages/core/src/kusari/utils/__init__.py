@@ -8,8 +8,11 @@ import numpy  # noqa: E402
 from kusari.utils import argument  # noqa: E402,F401
 from kusari.utils import conv  # noqa: E402,F401
 from kusari.utils import type_check  # noqa: E402,F401
-from kusari.utils.sparse import CooMatrix, to_coo  # noqa: E402,F401
+from kusari.utils.sparse import CooMatrix, get_order, to_coo  # noqa: E402,F401
 from kusari.utils.walker_alias import WalkerAlias  # noqa: E402,F401
+from kusari.utils.experimental import experimental  # noqa: E402,F401
+from kusari.utils.tempdir import tempdir  # noqa: E402,F401
+import collections.abc as collections_abc  # noqa: E402,F401  (Chainer's name for it)
 
 
 def force_array(x, dtype=None):

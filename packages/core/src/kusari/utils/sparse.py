@@ -134,3 +134,52 @@ def to_coo(x, ldnz=None, requires_grad=False):
         data, row, col = data[0], row[0], col[0]
     return CooMatrix(data, row, col, x.shape[-2:], order='C',
                      requires_grad=requires_grad)
+
+
+def _sorted_by_rows(row, col):
+    # Whether the (row, col) entries, ignoring padding (-1), are in row-major order.
+    if row.shape != col.shape:
+        raise ValueError('get_order: row and col must have the same shape, got {} '
+                         'and {}'.format(row.shape, col.shape))
+    if row.ndim != 1:
+        return all(_sorted_by_rows(r, c) for r, c in zip(row, col))
+    xp = backend.get_array_module(row)
+    r = row[col >= 0]
+    c = col[row >= 0]
+    if (r < 0).any() or (c < 0).any():
+        raise ValueError('get_order: invalid index combination of row and col '
+                         '(a padding -1 in only one of them)')
+    if r.shape[0] <= 1:
+        return True
+    dr = xp.zeros(r.shape, dtype=r.dtype)
+    dr[1:] = r[1:] - r[:-1]
+    if dr.min() < 0:
+        return False
+    dc = xp.zeros(c.shape, dtype=c.dtype)
+    dc[1:] = c[1:] - c[:-1]
+    dc[dr > 0] = 0          # a new row may start at any column
+    return bool(dc.min() >= 0)
+
+
+def get_order(row, col):
+    """The order of a COO matrix's entries: ``'C'``, ``'F'`` or ``'other'``.
+
+    ``'C'`` when the entries are sorted by row (then column), ``'F'`` when by
+    column (then row); entries where ``row`` and ``col`` are both -1 (padding of
+    :func:`to_coo`) are ignored.  Batched (2-d) indices must hold for every batch.
+
+    Args:
+        row (numpy.ndarray or cupy.ndarray): Row indices.
+        col (numpy.ndarray or cupy.ndarray): Column indices, same shape.
+
+    >>> import numpy
+    >>> get_order(numpy.array([0, 0, 1]), numpy.array([0, 2, 1]))
+    'C'
+    >>> get_order(numpy.array([0, 1, 0]), numpy.array([0, 0, 1]))
+    'F'
+    """
+    if _sorted_by_rows(row, col):
+        return 'C'
+    if _sorted_by_rows(col, row):
+        return 'F'
+    return 'other'

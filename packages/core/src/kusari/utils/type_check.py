@@ -23,7 +23,8 @@ import operator
 
 import numpy
 
-__all__ = ['InvalidType', 'expect', 'eval', 'same_types', 'argname', 'prod',
+__all__ = ['InvalidType', 'LightTypeInfoTuple', 'get_light_types', 'expect', 'eval',
+           'same_types', 'argname', 'prod',
            'make_variable', 'Variable', 'Expr', 'Testable', 'TypeInfo', 'TypeInfoTuple',
            'get_types', 'Constant']
 
@@ -331,6 +332,25 @@ class TypeInfoTuple(tuple):
 
     def size(self):
         return Expr(len(self), lambda: '%s.size()' % self.name)
+
+
+class LightTypeInfoTuple(tuple):
+    """Chainer's tuple of raw arrays for its light-weight first type check.
+
+    kusari's checks always build :class:`TypeInfoTuple`; this class exists for
+    code that names it (``size()`` is the plain length).
+    """
+
+    def size(self):
+        """The number of elements (an int)."""
+        return len(self)
+
+
+def get_light_types(data, shapes=None):
+    """A :class:`LightTypeInfoTuple` of ``data`` (the arrays themselves)."""
+    if shapes is not None:
+        raise NotImplementedError('get_light_types: shapes are not supported')
+    return LightTypeInfoTuple(data)
 
 
 def get_types(data, name, accept_none, shapes=None):

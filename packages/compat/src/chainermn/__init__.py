@@ -1,0 +1,11 @@
+"""``chainermn``, provided by kusari-compat: the module ``kusari.distributed``.
+
+Raises ImportError when the kusari distributed package is not installed.
+"""
+import importlib
+import sys
+
+from kusari.compat import aliasing
+
+aliasing.install()
+sys.modules[__name__] = importlib.import_module(aliasing.ALIASES[__name__])
