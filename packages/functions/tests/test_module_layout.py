@@ -87,10 +87,8 @@ def test_basic_math_labels_and_constants():
     assert basic_math.Add().label == '_ + _'
     assert basic_math.AddConstant(2.0).label == '_ + 2.0'
     assert basic_math.PowConstVar(2.0).label == '2.0 ** _'
-    conv = basic_math._convert_value_to_string
-    assert [conv(v) for v in (2, -2, 0.0, -2.0, numpy.float32(2))] == \
-        ['2', '(-2)', '0.0', '(-2.0)', '2.0']
-    assert conv(numpy.array([1, 2])) == 'constant array'
+    import kusari
+    assert basic_math.Add is kusari.basic_math.Add      # one class, core's
 
 
 def test_flip_helper():

@@ -53,6 +53,16 @@ from kusari.function import Function  # noqa: E402,F401
 from kusari import backend  # noqa: E402,F401
 from kusari import backends  # noqa: E402,F401
 from kusari.backend import get_device, get_array_module  # noqa: E402,F401
+from kusari.backend import (  # noqa: E402,F401
+    using_device,
+    get_array_types,
+    get_cpu_array_types,
+    is_arrays_compatible,
+)
+from kusari.backends import cuda  # noqa: E402,F401
+from kusari.backends.cuda import should_use_cudnn, should_use_cudnn_tensor_core  # noqa: E402,F401
+from kusari import basic_math  # noqa: E402,F401
+from kusari.configuration import get_dtype, mixed16  # noqa: E402,F401
 from kusari import initializer  # noqa: E402,F401
 from kusari.initializer import Initializer  # noqa: E402,F401
 from kusari import initializers  # noqa: E402,F401
@@ -97,13 +107,8 @@ def set_debug(debug):
     config.debug = debug
 
 
-def get_dtype(dtype=None):
-    """Return ``numpy.dtype(dtype)``, or the configured default ``config.dtype`` when ``dtype`` is None."""
-    import numpy
-
-    if dtype is None:
-        dtype = config.dtype
-    return numpy.dtype(dtype)
+#: Chainer's switch for the warning that an experimental feature is used
+disable_experimental_feature_warning = False
 
 
 class DebugMode:
