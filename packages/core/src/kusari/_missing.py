@@ -26,6 +26,7 @@ PROVIDERS = {
     "kusari.distributions": "kusari-distributions",
     "kusari.distributed": "kusari-distributed",
     "kusari.onnx": "kusari-onnx",
+    "kusari.compat": "kusari-compat",
 }
 
 
