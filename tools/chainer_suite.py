@@ -17,12 +17,15 @@ part, passed / (collected - excluded - skipped) and a pytest-style summary line.
 This file is also the pytest plugin that applies the exclusions (``-p chainer_suite``).
 """
 import argparse
+import atexit
 import fnmatch
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -203,6 +206,9 @@ def main(argv=None):
     total = dict.fromkeys(('selected', 'excluded', 'passed', 'failed', 'error',
                            'skipped'), 0)
     start = time.monotonic()
+    scratch = tempfile.mkdtemp(prefix='kusari-chainer-suite-')
+    atexit.register(shutil.rmtree, scratch, True)
+    env['PYTHONDONTWRITEBYTECODE'] = '1'      # no __pycache__ inside the suite either
     for name, paths, module in PARTS:
         if wanted is not None and name not in wanted:
             continue
@@ -211,19 +217,23 @@ def main(argv=None):
             if wanted is not None:
                 print('{}: skipped ({} not installed)'.format(name, module))
             continue
-        stats_file = os.path.join(suite, '.kusari-stats-{}.json'.format(os.getpid()))
+        # nothing is written into the suite's folder (it may be read-only, as in CI)
+        stats_file = os.path.join(scratch, 'stats-{}.json'.format(name))
         env['KUSARI_CHAINER_SUITE_STATS'] = stats_file
-        junit = os.path.join(suite, '.kusari-junit-{}.xml'.format(os.getpid()))
+        junit = os.path.join(scratch, 'junit-{}.xml'.format(name))
+        # run from a scratch folder (tests that write files, e.g. a Trainer's
+        # 'result', write there), with the suite's own pytest.ini and rootdir
         cmd = [args.python, '-m', 'pytest', '-p', 'no:cacheprovider', '-p',
-               'chainer_suite', '-q', '-rN', '-m', MARKERS, '-k',
-               KEYWORDS, '--continue-on-collection-errors'] + paths + \
-            args.pytest_args
+               'chainer_suite', '-c', os.path.join(suite, 'pytest.ini'),
+               '--rootdir', suite, '-q', '-rN', '-m', MARKERS, '-k',
+               KEYWORDS, '--continue-on-collection-errors'] + \
+            [os.path.join(suite, x) for x in paths] + args.pytest_args
         cmd += ['--tb=line', '--junitxml=' + junit] if args.causes else ['--tb=no']
         # Whole files (lines without '::') are not even imported.
-        cmd += ['--ignore-glob=' + pat for pat in file_patterns]
+        cmd += ['--ignore-glob=' + os.path.join(suite, pat) for pat in file_patterns]
         t0 = time.monotonic()
         try:
-            subprocess.run(cmd, cwd=suite, env=env, timeout=args.timeout,
+            subprocess.run(cmd, cwd=scratch, env=env, timeout=args.timeout,
                            stdout=subprocess.DEVNULL)
             with open(stats_file) as f:
                 stats = json.load(f)
