@@ -19,7 +19,6 @@ This file is also the pytest plugin that applies the exclusions (``-p chainer_su
 import argparse
 import atexit
 import fnmatch
-import importlib.util
 import json
 import os
 import shutil
