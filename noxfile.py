@@ -19,11 +19,15 @@ nox.options.sessions = ['tests', 'lint']
 nox.options.reuse_existing_virtualenvs = True
 
 TOP = os.path.dirname(os.path.abspath(__file__))
-PACKAGES = ['core', 'functions', 'links', 'optimizers', 'serializers']
+# every folder of packages/ with a pyproject.toml is a distribution (core first)
+PACKAGES = sorted((d for d in os.listdir(os.path.join(TOP, 'packages'))
+                   if os.path.isfile(os.path.join(TOP, 'packages', d, 'pyproject.toml'))),
+                  key=lambda d: (d != 'core', d))
 
 
 def _install_kusari(session, packages=PACKAGES):
-    session.install('numpy', 'scipy', 'h5py', 'pytest')
+    session.install('numpy', 'scipy', 'h5py', 'pytest', 'scikit-learn', 'onnx', 'onnxruntime',
+                    'matplotlib', 'tqdm', 'Pillow', 'psutil', 'pytest-timeout')
     session.run('python', 'tools/wheelhouse.py', *packages)
 
 
