@@ -388,3 +388,72 @@ def test_pretrained_path_and_auto_load_npz(empty_root):
                                          source.inc5b.conv3.W.array)
         numpy.testing.assert_array_equal(model.loss2_fc1.b.array,
                                          source.loss2_fc1.b.array)
+
+
+# -- conversion from a Caffe model (GoogLeNet: small enough to build here) ---------
+
+def _packed_float_field(number, array):
+    payload = numpy.ascontiguousarray(array, '<f4').tobytes()
+    n, size = number << 3 | 2, len(payload)
+    head = bytearray([n])
+    while True:
+        head.append((size & 0x7f) | (0x80 if size > 0x7f else 0))
+        size >>= 7
+        if not size:
+            return bytes(head) + payload
+
+
+def _googlenet_caffemodel(path, model, rng):
+    """A bvlc_googlenet-shaped .caffemodel with random weights (Caffe's names)."""
+    from kusari.links.caffe import caffe_pb
+    pairs = [('conv1/7x7_s2', model.conv1), ('conv2/3x3_reduce', model.conv2_reduce),
+             ('conv2/3x3', model.conv2), ('loss3/classifier', model.loss3_fc)]
+    for name, caffe_name, _ in googlenet._INCEPTIONS:
+        inc = getattr(model, name)
+        for mine, theirs in (('conv1', '1x1'), ('proj3', '3x3_reduce'),
+                             ('conv3', '3x3'), ('proj5', '5x5_reduce'),
+                             ('conv5', '5x5'), ('projp', 'pool_proj')):
+            pairs.append(('{}/{}'.format(caffe_name, theirs), getattr(inc, mine)))
+    for i in (1, 2):
+        pairs += [('loss%d/conv' % i, getattr(model, 'loss%d_conv' % i)),
+                  ('loss%d/fc' % i, getattr(model, 'loss%d_fc1' % i)),
+                  ('loss%d/classifier' % i, getattr(model, 'loss%d_fc2' % i))]
+    net = caffe_pb.NetParameter()
+    weights = {}
+    for name, target in pairs:
+        layer = net.layer.add(name=name)
+        W = rng.standard_normal(target.W.shape).astype(numpy.float32)
+        b = rng.standard_normal(target.b.shape).astype(numpy.float32)
+        if W.ndim == 4:
+            layer.type = 'Convolution'
+            layer.convolution_param.kernel_size.append(W.shape[2])
+            layer.convolution_param.num_output = W.shape[0]
+        else:
+            layer.type = 'InnerProduct'
+            layer.inner_product_param.num_output = W.shape[0]
+        for array in (W, b):
+            blob = layer.blobs.add()
+            blob.shape.dim.extend(array.shape)
+            blob.MergeFromString(_packed_float_field(5, array))  # fast 'data'
+        weights[name] = (W, b)
+    with open(path, 'wb') as f:
+        f.write(net.SerializeToString())
+    return weights
+
+
+def test_auto_converts_a_caffemodel_found_in_the_dataset_directory(empty_root):
+    pytest.importorskip('kusari.serializers')
+    os.makedirs(empty_root)
+    weights = _googlenet_caffemodel(str(empty_root / 'bvlc_googlenet.caffemodel'),
+                                    googlenet.GoogLeNet(pretrained_model=None),
+                                    numpy.random.default_rng(8))
+    model = googlenet.GoogLeNet()  # 'auto': converts, writes the npz, loads it
+    assert os.path.exists(empty_root / 'bvlc_googlenet.npz')
+    assert not [p for p in os.listdir(empty_root) if p.endswith('.tmp')]
+    numpy.testing.assert_array_equal(model.conv1.W.array, weights['conv1/7x7_s2'][0])
+    numpy.testing.assert_array_equal(model.inc4d.proj5.b.array,
+                                     weights['inception_4d/5x5_reduce'][1])
+    numpy.testing.assert_array_equal(model.inc5b.projp.W.array,
+                                     weights['inception_5b/pool_proj'][0])
+    numpy.testing.assert_array_equal(model.loss2_fc2.W.array,
+                                     weights['loss2/classifier'][0])
