@@ -14,7 +14,9 @@ from kusari.links.connection.inception import Inception
 from kusari.links.connection.linear import Linear
 from kusari.links.model.vision import _common
 
-available = _common.available
+__all__ = ['GoogLeNet', 'prepare']
+
+available = _common.available  # whether Pillow (needed by prepare) is there
 
 _MEAN = (104.0, 117.0, 123.0)  # BGR mean_value of bvlc_googlenet
 _SOURCE = 'BVLC, http://dl.caffe.berkeleyvision.org/bvlc_googlenet.caffemodel'

@@ -14,7 +14,10 @@ from kusari.links.connection.linear import Linear
 from kusari.links.model.vision import _common
 from kusari.links.normalization.batch_normalization import BatchNormalization
 
-available = _common.available
+__all__ = ['ResNetLayers', 'ResNet50Layers', 'ResNet101Layers', 'ResNet152Layers',
+           'BuildingBlock', 'BottleneckA', 'BottleneckB', 'prepare']
+
+available = _common.available  # whether Pillow (needed by prepare) is there
 
 _MEAN = (103.063, 115.903, 123.152)  # BGR mean of ResNet-mean.binaryproto
 _BLOCKS = {50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}

@@ -14,7 +14,9 @@ from kusari.links.connection.convolution_2d import Convolution2D
 from kusari.links.connection.linear import Linear
 from kusari.links.model.vision import _common
 
-available = _common.available
+__all__ = ['VGGLayers', 'VGG16Layers', 'VGG19Layers', 'prepare']
+
+available = _common.available  # whether Pillow (needed by prepare) is there
 
 _MEAN = (103.939, 116.779, 123.68)  # BGR mean of the ILSVRC training set
 _BLOCKS = {16: (2, 2, 3, 3, 3), 19: (2, 2, 4, 4, 4)}
@@ -100,7 +102,10 @@ class VGGLayers(link.Chain):
             _common.load_npz(pretrained_model, self)
 
     def _convert(self, caffemodel, npz):
-        type(self).convert_caffemodel_to_npz(caffemodel, npz)
+        if type(self) is VGGLayers:
+            VGGLayers.convert_caffemodel_to_npz(caffemodel, npz, self._n_layers)
+        else:
+            type(self).convert_caffemodel_to_npz(caffemodel, npz)
 
     @property
     def functions(self):
@@ -123,16 +128,21 @@ class VGGLayers(link.Chain):
         return list(self.functions.keys())
 
     @classmethod
-    def convert_caffemodel_to_npz(cls, path_caffemodel, path_npz):
+    def convert_caffemodel_to_npz(cls, path_caffemodel, path_npz, n_layers=16):
         """Convert the VGG team's ``.caffemodel`` to an npz this class loads.
 
         Args:
             path_caffemodel (str): Path of ``VGG_ILSVRC_{16,19}_layers.caffemodel``.
             path_npz (str): Path of the npz to write (atomically).
+            n_layers (int): 16 or 19; only used on :class:`VGGLayers` itself
+                (the subclasses know their depth).
         """
         from kusari.links.caffe.caffe_function import CaffeFunction
         caffemodel = CaffeFunction(path_caffemodel)
-        model = cls(pretrained_model=None)
+        if cls is VGGLayers:
+            model = cls(None, n_layers)
+        else:
+            model = cls(pretrained_model=None)
         for name in model.functions:
             dst = getattr(model, name, None)
             if isinstance(dst, link.Link):
