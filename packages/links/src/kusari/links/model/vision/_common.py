@@ -1,5 +1,6 @@
 """Shared machinery of the vision models: preprocessing, layer-wise forward,
 oversampling and ``pretrained_model`` resolution."""
+import importlib.util
 import os
 
 import numpy
@@ -8,14 +9,19 @@ import kusari
 import kusari.functions as F
 from kusari.utils import argument
 
-try:
-    from PIL import Image
-    available = True
-    _import_error = None
-except ImportError as e:  # Pillow is optional: only preprocessing needs it
-    Image = None
-    available = False
-    _import_error = e
+# Pillow is optional (only preprocessing needs it) and imported on first use, so
+# that ``import kusari.links`` stays light.
+available = importlib.util.find_spec('PIL') is not None
+
+
+def _pil_image(where):
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise ImportError(
+            '{}: Pillow is required; install it (pip install Pillow). The import '
+            'error was: {}'.format(where, e)) from e
+    return Image
 
 # Where Chainer keeps (and kusari looks for) converted model files.
 MODELS_DIR = 'pfnet/chainer/models/'
@@ -23,10 +29,7 @@ MODELS_DIR = 'pfnet/chainer/models/'
 
 def prepare(image, size, mean, where):
     """Convert an image to a BGR, mean-subtracted CHW array (Chainer's scheme)."""
-    if not available:
-        raise ImportError(
-            '{}: Pillow is required; install it (pip install Pillow). The import '
-            'error was: {}'.format(where, _import_error))
+    Image = _pil_image(where)
     dtype = kusari.get_dtype()
     if isinstance(image, numpy.ndarray):
         if image.ndim == 3:
