@@ -88,6 +88,11 @@ class GoogLeNet(link.Chain):
 
     def __init__(self, pretrained_model='auto'):
         super().__init__()
+        if pretrained_model == 'auto':
+            # Resolved first: a missing file is reported before any allocation.
+            pretrained_model = _common.resolve_auto(
+                self, 'bvlc_googlenet.npz', 'bvlc_googlenet.caffemodel', _SOURCE,
+                type(self).convert_caffemodel_to_npz)
         if pretrained_model:
             kwargs = {'initialW': initializers.Zero()}
         else:
@@ -105,12 +110,7 @@ class GoogLeNet(link.Chain):
             self.loss2_conv = Convolution2D(528, 128, 1, **kwargs)
             self.loss2_fc1 = Linear(2048, 1024, **kwargs)
             self.loss2_fc2 = Linear(1024, 1000, **kwargs)
-        if pretrained_model == 'auto':
-            path = _common.resolve_auto(
-                self, 'bvlc_googlenet.npz', 'bvlc_googlenet.caffemodel', _SOURCE,
-                type(self).convert_caffemodel_to_npz)
-            _common.load_npz(path, self)
-        elif pretrained_model:
+        if pretrained_model:
             _common.load_npz(pretrained_model, self)
 
     @property

@@ -169,6 +169,13 @@ class ResNetLayers(link.Chain):
             raise ValueError('{}: n_layers must be 50, 101 or 152, got {!r}'.format(
                 type(self).__name__, n_layers))
         self._n_layers = n_layers
+        if pretrained_model == 'auto':
+            # Resolved first: a missing file is reported before any allocation.
+            pretrained_model = _common.resolve_auto(
+                self, 'ResNet-{}-model.npz'.format(n_layers),
+                'ResNet-{}-model.caffemodel'.format(n_layers), _SOURCE,
+                lambda src, dst: type(self).convert_caffemodel_to_npz(
+                    src, dst, n_layers))
         if pretrained_model:
             initialW = initializers.Zero()  # overwritten anyway: skip sampling
         else:
@@ -185,14 +192,7 @@ class ResNetLayers(link.Chain):
             self.res5 = BuildingBlock(block[3], 1024, 512, 2048, 2, initialW,
                                       downsample_fb)
             self.fc6 = Linear(2048, 1000)
-        if pretrained_model == 'auto':
-            path = _common.resolve_auto(
-                self, 'ResNet-{}-model.npz'.format(n_layers),
-                'ResNet-{}-model.caffemodel'.format(n_layers), _SOURCE,
-                lambda src, dst: type(self).convert_caffemodel_to_npz(
-                    src, dst, n_layers))
-            _common.load_npz(path, self)
-        elif pretrained_model:
+        if pretrained_model:
             _common.load_npz(pretrained_model, self)
 
     @property

@@ -76,6 +76,12 @@ class VGGLayers(link.Chain):
             raise ValueError('{}: n_layers must be 16 or 19, got {!r}'.format(
                 type(self).__name__, n_layers))
         self._n_layers = n_layers
+        if pretrained_model == 'auto':
+            # Resolved first: a missing file is reported before any allocation.
+            pretrained_model = _common.resolve_auto(
+                self, 'VGG_ILSVRC_{}_layers.npz'.format(n_layers),
+                'VGG_ILSVRC_{}_layers.caffemodel'.format(n_layers),
+                _SOURCE[n_layers], self._convert)
         if pretrained_model:
             init = initializers.Zero()
             kwargs = {'initialW': init, 'initial_bias': init}
@@ -92,13 +98,7 @@ class VGGLayers(link.Chain):
             self.fc6 = Linear(512 * 7 * 7, 4096, **kwargs)
             self.fc7 = Linear(4096, 4096, **kwargs)
             self.fc8 = Linear(4096, 1000, **kwargs)
-        if pretrained_model == 'auto':
-            path = _common.resolve_auto(
-                self, 'VGG_ILSVRC_{}_layers.npz'.format(n_layers),
-                'VGG_ILSVRC_{}_layers.caffemodel'.format(n_layers),
-                _SOURCE[n_layers], self._convert)
-            _common.load_npz(path, self)
-        elif pretrained_model:
+        if pretrained_model:
             _common.load_npz(pretrained_model, self)
 
     def _convert(self, caffemodel, npz):
