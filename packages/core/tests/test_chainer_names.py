@@ -1,6 +1,5 @@
 """Core modules that exist for Chainer's names: basic_math, backends.intel64,
 utils.tempdir, utils.experimental, backend.get_cpu_array_types/is_arrays_compatible."""
-import importlib
 import os
 import warnings
 

@@ -112,14 +112,14 @@ def _import_object_from_name(fullname):
 
 
 def patch(target, *args, **kwargs):
-    """``unittest.mock.patch`` that wraps the patched object by default.
+    r"""``unittest.mock.patch`` that wraps the patched object by default.
 
     The mock records calls and still calls the original (``wraps``), unless
     ``wraps=`` is given.  Unbound methods are not supported as ``wraps``.
 
     Args:
         target (str): Full dotted name of the object to patch.
-        *args, **kwargs: Passed to ``unittest.mock.patch``.
+        \*args, \*\*kwargs: Passed to ``unittest.mock.patch``.
     """
     try:
         import mock     # the `mock` distribution, as Chainer uses, when present
