@@ -1,0 +1,116 @@
+"""The trainer-side wrappers: evaluator, checkpointer, iterators (need kusari-training)."""
+import os
+
+import numpy as np
+import pytest
+
+pytest.importorskip('kusari.training')
+
+import kusari  # noqa: E402
+import kusari.functions as F  # noqa: E402
+import kusari.links as L  # noqa: E402
+from kusari import distributed, training  # noqa: E402
+from kusari.datasets import TupleDataset  # noqa: E402
+from kusari.iterators import SerialIterator  # noqa: E402
+from kusari.training import extensions  # noqa: E402
+
+
+class Scale(kusari.Chain):
+    """Reports x.mean() as 'value' (so the evaluator's mean is known in closed form)."""
+
+    def __init__(self):
+        super().__init__()
+        with self.init_scope():
+            self.l = L.Linear(1, 1)
+
+    def forward(self, x):
+        kusari.report({'value': F.mean(x)}, self)
+        return F.mean(self.l(x))
+
+
+def test_multi_node_evaluator_averages_over_ranks():
+    comm = distributed.create_communicator('naive')
+    x = np.full((4, 1), comm.rank, np.float32)       # rank r's examples are all r
+    it = SerialIterator(x, 2, repeat=False, shuffle=False)
+    ev = distributed.create_multi_node_evaluator(
+        extensions.Evaluator(it, Scale()), comm)
+    result = ev()
+    assert result['main/value'] == pytest.approx(np.mean(range(comm.size)))
+
+
+def make_trainer(comm, out, epochs):
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(24, 3)).astype(np.float32)
+    t = (x.sum(axis=1) > 0).astype(np.int32)
+    train = distributed.scatter_dataset(TupleDataset(x, t), comm)
+    model = L.Classifier(L.Linear(3, 2))
+    opt = distributed.create_multi_node_optimizer(kusari.optimizers.SGD(lr=0.1), comm)
+    opt.setup(model)
+    it = SerialIterator(train, 4, shuffle=False)
+    updater = training.updaters.StandardUpdater(it, opt)
+    return training.Trainer(updater, (epochs, 'epoch'), out=out), model
+
+
+def test_checkpointer_saves_per_rank_and_resumes(shared_tmp):
+    comm = distributed.create_communicator('naive')
+    trainer, model = make_trainer(comm, shared_tmp, 3)
+    cp = distributed.create_multi_node_checkpointer('cp', comm, cp_interval=2,
+                                                    gc_interval=1)
+    trainer.extend(cp)
+    trainer.run()
+    comm.mpi_comm.barrier()
+    mine = sorted(f for f in os.listdir(shared_tmp)
+                  if f.startswith('cp.{}-of-{}.'.format(comm.rank, comm.size)))
+    per_epoch = trainer.updater.iteration // 3
+    # two newest kept (gc after every save)
+    assert mine == ['cp.{}-of-{}.{}.npz'.format(comm.rank, comm.size, i * per_epoch)
+                    for i in (2, 3)]
+    trained = {n: p.array.copy() for n, p in model.namedparams()}
+
+    fresh, fresh_model = make_trainer(comm, shared_tmp, 3)
+    cp2 = distributed.create_multi_node_checkpointer('cp', comm)
+    assert cp2.maybe_load(fresh, None) == 3 * per_epoch
+    assert fresh.updater.iteration == 3 * per_epoch
+    for n, p in fresh_model.namedparams():
+        np.testing.assert_array_equal(p.array, trained[n])
+
+
+def test_checkpointer_refuses_another_rank_count(shared_tmp):
+    comm = distributed.create_communicator('naive')
+    if comm.rank == 0:      # a snapshot written by a job of a different size
+        open(os.path.join(shared_tmp, 'cp.0-of-{}.10.npz'.format(comm.size + 1)),
+             'wb').close()
+    comm.mpi_comm.barrier()
+    trainer, _ = make_trainer(comm, shared_tmp, 1)
+    cp = distributed.create_multi_node_checkpointer('cp', comm)
+    with pytest.raises(ValueError, match=r'written by {} processes, this job has {}'
+                       .format(comm.size + 1, comm.size)):
+        cp.maybe_load(trainer, None)
+
+
+def test_checkpointer_without_snapshots_returns_none(shared_tmp):
+    comm = distributed.create_communicator('naive')
+    trainer, _ = make_trainer(comm, shared_tmp, 1)
+    cp = distributed.create_multi_node_checkpointer('none', comm)
+    assert cp.maybe_load(trainer, None) is None
+
+
+def test_multi_node_iterator_gives_master_batches():
+    comm = distributed.create_communicator('naive')
+    data = np.arange(10) + 100 * comm.rank            # differs per rank
+    it = distributed.create_multi_node_iterator(
+        SerialIterator(data, 3, repeat=False, shuffle=False), comm)
+    batches = list(it)
+    assert [list(b) for b in batches] == [[0, 1, 2], [3, 4, 5], [6, 7, 8], [9]]
+    assert it.epoch == 1 and it.is_new_epoch
+
+
+def test_synchronized_iterator_same_order_on_every_rank():
+    comm = distributed.create_communicator('naive')
+    np.random.seed(comm.rank)                        # different global seeds
+    it = distributed.create_synchronized_iterator(
+        SerialIterator(np.arange(20), 5, shuffle=True), comm)
+    order = [list(it.next()) for _ in range(8)]
+    everyone = comm.mpi_comm.allgather(order)
+    assert all(o == everyone[0] for o in everyone)
+    assert sorted(sum(order[:4], [])) == list(range(20))
