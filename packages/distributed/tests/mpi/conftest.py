@@ -28,3 +28,18 @@ def shared_tmp(mpi_comm):
     if mpi_comm.rank == 0:
         import shutil
         shutil.rmtree(path, ignore_errors=True)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # under tests/test_mpiexec.py every rank reports its own outcome in a file
+    # (the ranks' terminal outputs interleave)
+    out = os.environ.get('KUSARI_MPI_REPORT_DIR')
+    if out:
+        reporter = session.config.pluginmanager.get_plugin('terminalreporter')
+        stats = reporter.stats if reporter is not None else {}
+        counts = {k: len(v) for k, v in stats.items() if k in ('passed', 'failed',
+                                                                'error', 'skipped')}
+        with open(os.path.join(out, 'rank{}.txt'.format(MPI.COMM_WORLD.rank)), 'w') as f:
+            f.write('{} {} {} {}\n'.format(int(exitstatus), counts.get('passed', 0),
+                                           counts.get('failed', 0) + counts.get('error', 0),
+                                           counts.get('skipped', 0)))
