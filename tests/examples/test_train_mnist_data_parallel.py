@@ -12,7 +12,8 @@ pytest.importorskip('kusari.distributed')
 pytest.importorskip('mpi4py')
 pytest.importorskip('sklearn')
 
-from conftest import EXAMPLES, child_env  # noqa: E402
+EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), 'examples')
 
 
 def find_mpiexec():
@@ -21,11 +22,11 @@ def find_mpiexec():
 
 
 @pytest.mark.skipif(find_mpiexec() is None, reason='no mpiexec (pip install mpich)')
-def test_data_parallel_example_reaches_single_process_accuracy(tmp_path):
+def test_data_parallel_example_reaches_single_process_accuracy(tmp_path, example_env):
     path = os.path.join(EXAMPLES, 'train_mnist_data_parallel.py')
     proc = subprocess.run([find_mpiexec(), '-n', '2', sys.executable, path,
                            '--epoch', '20', '--out', 'result'],
-                          env=child_env(), cwd=str(tmp_path), stdout=subprocess.PIPE,
+                          env=example_env, cwd=str(tmp_path), stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout[-3000:]
     assert '# processes: 2' in proc.stdout
