@@ -157,6 +157,22 @@ def test_multi_node_mean_grad(comm):
         model.a.W.grad, np.mean([value(r, (3, 2)) for r in range(comm.size)], axis=0))
 
 
+def test_multi_node_mean_grad_again_on_the_same_gradient_arrays(comm):
+    # flat keeps the gradients as views of its buffer: writing into them in place
+    # (as zerograds + backward do) and reducing again must still give the mean
+    model = Model()
+    set_grads(model, comm.rank)
+    comm.multi_node_mean_grad(model)
+    for step in range(2):
+        for i, (_, p) in enumerate(sorted(model.namedparams())):
+            p.grad[...] = value(comm.rank + i + step, p.shape)
+        comm.multi_node_mean_grad(model)
+        for i, (_, p) in enumerate(sorted(model.namedparams())):
+            expected = np.mean([value(r + i + step, p.shape)
+                                for r in range(comm.size)], axis=0)
+            np.testing.assert_allclose(p.grad, expected, rtol=1e-6)
+
+
 def test_multi_node_mean_grad_zero_fill(comm):
     model = Model()
     set_grads(model, comm.rank)

@@ -52,6 +52,9 @@ def unpack(buf, params, scale):
         n = int(grad.size)
         part = buf[offset:offset + n].reshape(grad.shape)
         if scale != 1:
-            part = part * scale
-        grad[...] = part.astype(grad.dtype, copy=False)
+            # scale and copy back in one pass
+            xp = array_module(grad)
+            xp.multiply(part, scale, out=grad, casting='unsafe')
+        else:
+            grad[...] = part
         offset += n
