@@ -178,3 +178,30 @@ def test_multi_node_chain_list_checks_ranks(comm):
     model = distributed.MultiNodeChainList(comm)
     with pytest.raises(ValueError, match='rank {} is not in'.format(comm.size)):
         model.add_link(L.Linear(2, 2), rank_in=None, rank_out=comm.size)
+
+
+# Numerical gradient checks: on one process each collective is a function of the local
+# input alone (with several processes, another rank's input moves this rank's output,
+# which a local numerical derivative cannot see; the closed forms above cover that).
+
+
+@pytest.mark.parametrize('name', ['allgather', 'alltoall', 'bcast', 'gather', 'scatter',
+                                  'send_recv_free_pseudo_connect'])
+def test_check_backward_on_one_process(name):
+    from kusari import gradient_check
+    comm = distributed.create_communicator('naive')
+    if comm.size != 1:
+        return                                   # the same on every rank: no collective
+    rng = np.random.RandomState(1)
+    x = rng.normal(size=(3, 2))
+    fns = {
+        'allgather': lambda x: DF.allgather(comm, x)[0] * 2,
+        'alltoall': lambda x: DF.alltoall(comm, [x])[0] * 3,
+        'bcast': lambda x: F.tanh(DF.bcast(comm, x)),
+        'gather': lambda x: DF.gather(comm, x)[0] ** 2,
+        'scatter': lambda x: DF.scatter(comm, [x]) * x,
+        'send_recv_free_pseudo_connect': lambda x: DF.pseudo_connect(
+            kusari.Variable(np.zeros((), np.float32)), x) * 5,
+    }
+    gy = rng.normal(size=(3, 2))
+    gradient_check.check_backward(fns[name], x, gy, dtype=np.float64)

@@ -7,7 +7,7 @@ from kusari.distributed.communicators.mpi_communicator_base import MpiCommunicat
 
 def _nccl(who):
     try:
-        import cupy
+        import cupy  # noqa: F401  (NCCL below is part of CuPy)
         from cupy.cuda import nccl
     except ImportError as e:
         raise RuntimeError(
