@@ -114,3 +114,52 @@ def test_synchronized_iterator_same_order_on_every_rank():
     everyone = comm.mpi_comm.allgather(order)
     assert all(o == everyone[0] for o in everyone)
     assert sorted(sum(order[:4], [])) == list(range(20))
+
+
+def test_allreduce_persistent_averages_batchnorm_statistics():
+    comm = distributed.create_communicator('naive')
+    model = kusari.Sequential(L.Linear(3, 4), L.BatchNormalization(4))
+    bn = model[1]
+    bn.avg_mean.fill(comm.rank * 1)
+    bn.avg_var.fill(comm.rank * 3)
+    W = model[0].W.array.copy()
+    model[0].W.array[...] += comm.rank                  # parameters are not touched
+    distributed.AllreducePersistent(model, comm)()
+    avg = (comm.size - 1) / 2.0
+    np.testing.assert_allclose(bn.avg_mean, np.full(4, avg))
+    np.testing.assert_allclose(bn.avg_var, np.full(4, avg * 3))
+    np.testing.assert_array_equal(model[0].W.array, W + comm.rank)
+
+
+@pytest.mark.parametrize('interval', [1, 2])
+@pytest.mark.parametrize('as_variable', [False, True])
+def test_observation_aggregator(interval, as_variable, shared_tmp):
+    comm = distributed.create_communicator('naive')
+    trainer, _ = make_trainer(comm, shared_tmp, 1)
+    checked = []
+
+    @training.make_extension(trigger=(1, 'iteration'),
+                             priority=training.PRIORITY_WRITER)
+    def rank_reporter(tr):
+        # rank r observes r + iteration
+        v = np.asarray(comm.rank + tr.updater.iteration, np.float32)
+        tr.observation['rank'] = kusari.Variable(v) if as_variable else v
+
+    @training.make_extension(trigger=(interval, 'iteration'),
+                             priority=training.PRIORITY_READER)
+    def checker(tr):
+        got = tr.observation['rank-aggregated']
+        assert isinstance(got, kusari.Variable) == as_variable
+        it = tr.updater.iteration
+        iters = range(it - interval + 1, it + 1)
+        expected = np.mean([r + i for r in range(comm.size) for i in iters])
+        np.testing.assert_allclose(getattr(got, 'array', got), expected, rtol=1e-6)
+        checked.append(it)
+
+    trainer.extend(rank_reporter)
+    trainer.extend(distributed.ObservationAggregator(
+        comm, 'rank', 'rank-aggregated', comm_trigger=(interval, 'iteration')))
+    trainer.extend(checker)
+    trainer.run()
+    assert checked and checked == list(range(interval, trainer.updater.iteration + 1,
+                                             interval))

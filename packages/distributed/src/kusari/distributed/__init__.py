@@ -34,7 +34,8 @@ def create_communicator(communicator_name='pure_nccl', mpi_comm=None,
 
 def __getattr__(name):
     # the parts that need kusari-training (or kusari-functions) load on first use
-    if name in ('create_multi_node_evaluator', 'create_multi_node_checkpointer'):
+    if name in ('create_multi_node_evaluator', 'create_multi_node_checkpointer',
+                'AllreducePersistent', 'ObservationAggregator'):
         from kusari.distributed import extensions
         return getattr(extensions, name)
     if name in ('create_multi_node_iterator', 'create_synchronized_iterator'):
@@ -53,5 +54,6 @@ __all__ = ['CommunicatorBase', 'DataSizeError', 'create_communicator',
            'create_empty_dataset', 'create_multi_node_optimizer', 'scatter_dataset',
            'scatter_index', 'create_multi_node_evaluator',
            'create_multi_node_checkpointer', 'create_multi_node_iterator',
-           'create_synchronized_iterator', 'communicators', 'datasets',
+           'create_synchronized_iterator', 'AllreducePersistent',
+           'ObservationAggregator', 'MultiNodeChainList', 'communicators', 'datasets',
            'global_except_hook']
