@@ -41,9 +41,9 @@ def __getattr__(name):
     if name in ('create_multi_node_iterator', 'create_synchronized_iterator'):
         from kusari.distributed import iterators
         return getattr(iterators, name)
-    if name == 'MultiNodeChainList':
-        from kusari.distributed.links import MultiNodeChainList
-        return MultiNodeChainList
+    if name in ('MultiNodeChainList', 'MultiNodeBatchNormalization'):
+        from kusari.distributed import links
+        return getattr(links, name)
     if name in ('extensions', 'iterators', 'functions', 'links'):
         import importlib
         return importlib.import_module('kusari.distributed.' + name)
@@ -55,5 +55,6 @@ __all__ = ['CommunicatorBase', 'DataSizeError', 'create_communicator',
            'scatter_index', 'create_multi_node_evaluator',
            'create_multi_node_checkpointer', 'create_multi_node_iterator',
            'create_synchronized_iterator', 'AllreducePersistent',
-           'ObservationAggregator', 'MultiNodeChainList', 'communicators', 'datasets',
+           'ObservationAggregator', 'MultiNodeChainList',
+           'MultiNodeBatchNormalization', 'communicators', 'datasets',
            'global_except_hook']

@@ -1,4 +1,5 @@
 """Links for multi-process models (ChainerMN's ``links``)."""
 from kusari.distributed.links.multi_node_chain_list import MultiNodeChainList
+from kusari.distributed.links.batch_normalization import MultiNodeBatchNormalization
 
-__all__ = ['MultiNodeChainList']
+__all__ = ['MultiNodeChainList', 'MultiNodeBatchNormalization']
