@@ -4,7 +4,6 @@ import pytest
 
 import kusari
 import kusari.functions as F
-import kusari.links as L
 from kusari import distributed, gradient_check
 
 
@@ -68,3 +67,33 @@ def test_mnbn_check_backward_on_one_process():
     gradient_check.check_backward(
         lambda x, g, b: distributed.functions.multi_node_batch_normalization(
             x, g, b, comm), (x, gamma, beta), rng.normal(size=(6, 3)), dtype=np.float64)
+
+
+def test_create_mnbn_model_replaces_every_batch_normalization():
+    import kusari.links as L
+    comm = distributed.create_communicator('naive')
+
+    class Net(kusari.Chain):
+        def __init__(self):
+            super().__init__()
+            with self.init_scope():
+                self.l = L.Linear(3, 4)
+                self.bn = L.BatchNormalization(4)
+                self.seq = kusari.ChainList(L.Linear(4, 4), L.BatchNormalization(4))
+
+    net = Net()
+    net.bn.gamma.array[...] = 2
+    net.bn.avg_mean[...] = 0.5
+    mn = distributed.create_mnbn_model(net, comm)
+    assert isinstance(mn.bn, distributed.MultiNodeBatchNormalization)
+    assert isinstance(mn.seq[1], distributed.MultiNodeBatchNormalization)
+    assert isinstance(net.bn, L.BatchNormalization)          # the original is kept
+    np.testing.assert_array_equal(mn.bn.gamma.array, np.full(4, 2, np.float32))
+    np.testing.assert_array_equal(mn.bn.avg_mean, np.full(4, 0.5, np.float32))
+    np.testing.assert_array_equal(mn.l.W.array, net.l.W.array)
+    assert sorted(n for n, _ in mn.namedparams()) == sorted(
+        n for n, _ in net.namedparams())
+    with kusari.using_config('train', False):
+        x = np.ones((2, 3), np.float32)
+        np.testing.assert_allclose(mn.seq[1](mn.bn(mn.l(x))).array,
+                                   net.seq[1](net.bn(net.l(x))).array, rtol=1e-6)

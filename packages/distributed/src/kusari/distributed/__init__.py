@@ -41,7 +41,7 @@ def __getattr__(name):
     if name in ('create_multi_node_iterator', 'create_synchronized_iterator'):
         from kusari.distributed import iterators
         return getattr(iterators, name)
-    if name in ('MultiNodeChainList', 'MultiNodeBatchNormalization'):
+    if name in ('MultiNodeChainList', 'MultiNodeBatchNormalization', 'create_mnbn_model'):
         from kusari.distributed import links
         return getattr(links, name)
     if name in ('extensions', 'iterators', 'functions', 'links'):
@@ -56,5 +56,5 @@ __all__ = ['CommunicatorBase', 'DataSizeError', 'create_communicator',
            'create_multi_node_checkpointer', 'create_multi_node_iterator',
            'create_synchronized_iterator', 'AllreducePersistent',
            'ObservationAggregator', 'MultiNodeChainList',
-           'MultiNodeBatchNormalization', 'communicators', 'datasets',
+           'MultiNodeBatchNormalization', 'create_mnbn_model', 'communicators', 'datasets',
            'global_except_hook']
