@@ -163,3 +163,34 @@ def test_observation_aggregator(interval, as_variable, shared_tmp):
     trainer.run()
     assert checked and checked == list(range(interval, trainer.updater.iteration + 1,
                                              interval))
+
+
+def test_multi_node_early_stopping_trigger_decides_on_the_mean():
+    import types
+    comm = distributed.create_communicator('naive')
+    # the mean over ranks: 5, 4, 3, 3.5, 3.2, 3.1, ... -> best 3 at iteration 3,
+    # two checks without improvement (patience 2) stop at iteration 5; each rank's
+    # own sequence is shifted by offsets that cancel in the mean
+    mean = [5, 4, 3, 3.5, 3.2, 3.1, 3.0]
+    offsets = [((-1) ** r) * (r + 1) * (1 if i == 3 else 0.1)
+               for r in range(comm.size) for i in range(len(mean))]
+    offsets = np.array(offsets).reshape(comm.size, len(mean))
+    offsets -= offsets.mean(axis=0)                   # zero mean over the ranks
+    trig = distributed.MultiNodeEarlyStoppingTrigger(
+        comm, check_trigger=(1, 'iteration'), monitor='main/loss', patience=2,
+        max_trigger=(100, 'iteration'))
+    stopped = None
+    for i, m in enumerate(mean, start=1):
+        updater = types.SimpleNamespace(iteration=i, epoch=0, epoch_detail=i / 100,
+                                        previous_epoch_detail=(i - 1) / 100,
+                                        is_new_epoch=False)
+        trainer = types.SimpleNamespace(
+            updater=updater,
+            observation={'main/loss': np.float32(m + offsets[comm.rank, i - 1])})
+        if trig(trainer):
+            stopped = i
+            break
+        # the trainer's own observation is left as it was
+        assert trainer.observation['main/loss'] == np.float32(
+            m + offsets[comm.rank, i - 1])
+    assert stopped == 5

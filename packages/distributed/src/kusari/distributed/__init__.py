@@ -35,7 +35,8 @@ def create_communicator(communicator_name='pure_nccl', mpi_comm=None,
 def __getattr__(name):
     # the parts that need kusari-training (or kusari-functions) load on first use
     if name in ('create_multi_node_evaluator', 'create_multi_node_checkpointer',
-                'AllreducePersistent', 'ObservationAggregator'):
+                'AllreducePersistent', 'ObservationAggregator',
+                'MultiNodeEarlyStoppingTrigger'):
         from kusari.distributed import extensions
         return getattr(extensions, name)
     if name in ('create_multi_node_iterator', 'create_synchronized_iterator'):
@@ -55,6 +56,6 @@ __all__ = ['CommunicatorBase', 'DataSizeError', 'create_communicator',
            'scatter_index', 'create_multi_node_evaluator',
            'create_multi_node_checkpointer', 'create_multi_node_iterator',
            'create_synchronized_iterator', 'AllreducePersistent',
-           'ObservationAggregator', 'MultiNodeChainList',
+           'ObservationAggregator', 'MultiNodeEarlyStoppingTrigger', 'MultiNodeChainList',
            'MultiNodeBatchNormalization', 'create_mnbn_model', 'communicators', 'datasets',
            'global_except_hook']
