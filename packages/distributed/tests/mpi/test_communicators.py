@@ -6,7 +6,7 @@ import kusari
 import kusari.links as L
 from kusari import distributed
 
-NAMES = ['naive', 'flat']
+NAMES = ['naive', 'flat', 'bucketed']
 
 
 @pytest.fixture(params=NAMES)
@@ -234,3 +234,23 @@ def test_gpu_communicators_need_cupy():
     for name in ('pure_nccl', 'non_cuda_aware'):
         with pytest.raises(RuntimeError, match='CuPy|NCCL|cuda'):
             distributed.create_communicator(name)
+
+
+@pytest.mark.parametrize('bucket_size', [4, 40, 1000])
+def test_bucketed_with_many_buckets(mpi_comm, bucket_size):
+    comm = distributed.communicators.BucketedCommunicator(mpi_comm,
+                                                          bucket_size=bucket_size)
+    assert comm.get_config('bucket_size') == bucket_size
+    model = Model()
+    for step in range(2):         # fresh gradients, then the same arrays again
+        for i, (_, p) in enumerate(sorted(model.namedparams())):
+            if step == 0:
+                p.grad = value(comm.rank + i, p.shape)
+            else:
+                p.grad[...] = value(comm.rank + i, p.shape)
+        comm.multi_node_mean_grad(model)
+        for i, (_, p) in enumerate(sorted(model.namedparams())):
+            expected = np.mean([value(r + i, p.shape) for r in range(comm.size)], axis=0)
+            np.testing.assert_allclose(p.grad, expected, rtol=1e-6)
+    with pytest.raises(ValueError, match='bucket_size'):
+        distributed.communicators.BucketedCommunicator(mpi_comm, bucket_size=0)

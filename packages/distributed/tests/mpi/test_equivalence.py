@@ -42,7 +42,7 @@ OPTS = {
 
 
 @pytest.mark.parametrize('opt_name', sorted(OPTS))
-@pytest.mark.parametrize('comm_name', ['naive', 'flat'])
+@pytest.mark.parametrize('comm_name', ['naive', 'flat', 'bucketed'])
 def test_data_parallel_equals_whole_batch(comm_name, opt_name):
     comm = distributed.create_communicator(comm_name)
     if GLOBAL_BATCH % comm.size:

@@ -5,6 +5,7 @@ from kusari.distributed.communicators.mpi_communicator_base import MpiCommunicat
 from kusari.distributed.communicators.naive_communicator import NaiveCommunicator
 from kusari.distributed.communicators.flat_communicator import FlatCommunicator
 from kusari.distributed.communicators.dummy_communicator import DummyCommunicator
+from kusari.distributed.communicators.bucketed_communicator import BucketedCommunicator
 from kusari.distributed.communicators.pure_nccl_communicator import PureNcclCommunicator
 from kusari.distributed.communicators.non_cuda_aware_communicator import (
     NonCudaAwareCommunicator)
@@ -13,6 +14,7 @@ _CLASSES = {
     'naive': NaiveCommunicator,
     'flat': FlatCommunicator,
     'dummy': DummyCommunicator,
+    'bucketed': BucketedCommunicator,
     'pure_nccl': PureNcclCommunicator,
     'non_cuda_aware': NonCudaAwareCommunicator,
 }
@@ -29,7 +31,9 @@ def create_communicator(communicator_name='pure_nccl', mpi_comm=None,
             GPU), ``'flat'`` (all gradients in one buffer, one allreduce),
             ``'pure_nccl'`` (GPU, NCCL; the default, as in ChainerMN),
             ``'non_cuda_aware'`` (GPU, NCCL in a node + MPI on host buffers
-            between nodes) or ``'dummy'`` (no communication, for timing).
+            between nodes), ``'dummy'`` (no communication, for timing) or
+            ``'bucketed'`` (kusari's: ``flat`` reduced in 25 MB buckets with
+            non-blocking allreduces overlapping the packing).
         mpi_comm: An ``mpi4py.MPI.Comm``; ``MPI.COMM_WORLD`` when ``None``.
         allreduce_grad_dtype: dtype of the gradient reduction buffer (float16,
             float32 or float64), for ``pure_nccl``, ``flat``, ``naive``.
@@ -62,5 +66,5 @@ def create_communicator(communicator_name='pure_nccl', mpi_comm=None,
 
 
 __all__ = ['CommunicatorBase', 'MpiCommunicatorBase', 'NaiveCommunicator',
-           'FlatCommunicator', 'DummyCommunicator', 'PureNcclCommunicator',
+           'FlatCommunicator', 'DummyCommunicator', 'BucketedCommunicator', 'PureNcclCommunicator',
            'NonCudaAwareCommunicator', 'create_communicator']
