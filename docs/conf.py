@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.join(HERE, '_ext'))
 
 if importlib.util.find_spec('kusari') is None:
     for _pkg in ('core', 'functions', 'links', 'optimizers', 'serializers', 'training',
-                 'distributions', 'onnx'):
+                 'distributions', 'onnx', 'distributed', 'compat'):
         _src = os.path.join(TOP, 'packages', _pkg, 'src')
         if os.path.isdir(_src):
             sys.path.insert(0, _src)
@@ -146,4 +146,5 @@ kusari_apidoc_check = [
     'kusari.training.triggers',
     'kusari.training.extensions',
     'kusari.training.extensions.snapshot_writers',
+    'kusari.distributed',
 ]
