@@ -206,3 +206,24 @@ def test_chainer_utils_module():
     assert utils._modified_xlogx is utils.modified_xlogx
     numpy.testing.assert_allclose(utils._modified_xlogx(numpy.array([0., 2.])).array,
                                   [0., 2 * numpy.log(2.)])
+
+
+def test_poisson_log_prob_0d_int_sample_keeps_dtype():
+    # NumPy 1.x promotes a 0-d float32 array plus 1 to float64; log_prob must not.
+    import scipy.stats
+    lam = numpy.array(2.5, numpy.float32)
+    y = kusari.distributions.Poisson(lam).log_prob(numpy.array(3, numpy.int32))
+    assert y.dtype == numpy.float32
+    numpy.testing.assert_allclose(y.array, scipy.stats.poisson.logpmf(3, 2.5), rtol=1e-5)
+
+
+def test_bernoulli_log_prob_double_backward_with_float32_x_and_float64_logit():
+    from kusari.distributions import bernoulli
+    rng = numpy.random.RandomState(0)
+    logit = rng.normal(size=(3,)).astype(numpy.float32)
+    x = rng.randint(0, 2, (3,)).astype(numpy.float32)
+    gradient_check.check_double_backward(
+        lambda l: bernoulli._bernoulli_log_prob(l, x), logit,
+        rng.normal(size=(3,)).astype(numpy.float32),
+        rng.normal(size=(3,)).astype(numpy.float32), dtype=numpy.float64,
+        atol=1e-3, rtol=1e-2)

@@ -230,3 +230,21 @@ def test_error_during_save_keeps_old_file(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ['model.h5']
     with h5py.File(path, 'r') as f:
         numpy.testing.assert_array_equal(f['a'][()], numpy.arange(3.0))
+
+
+def test_available_flag_like_chainer():
+    from kusari.serializers import hdf5
+    import importlib.util
+    assert hdf5._available is (importlib.util.find_spec('h5py') is not None)
+    with pytest.raises(AttributeError):
+        hdf5.no_such_name
+
+
+def test_none_needs_h5py_empty(tmp_path, monkeypatch):
+    h5py = pytest.importorskip('h5py')
+    from kusari.serializers import HDF5Serializer
+    monkeypatch.setattr(h5py.version, 'version_tuple', (2, 6, 0))
+    with h5py.File(str(tmp_path / 'a.h5'), 'w') as f:
+        with pytest.raises(RuntimeError, match='HDF5Serializer'):
+            HDF5Serializer(f)('x', None)
+        HDF5Serializer(f)('y', numpy.zeros(2))  # arrays still work

@@ -364,3 +364,18 @@ def test_none_written_by_numpy_savez_loads(tmp_path):
     load_npz(path, dst)
     assert dst.p is None
     numpy.testing.assert_array_equal(dst.q, numpy.arange(2))
+
+
+def test_save_npz_hands_a_dictionary_serializer_to_serialize(tmp_path):
+    # As in Chainer, obj.serialize receives a DictionarySerializer (code checks it).
+    seen = []
+
+    class Obj:
+        def serialize(self, serializer):
+            seen.append(serializer)
+            serializer('a', numpy.arange(3))
+
+    save_npz(str(tmp_path / 'o.npz'), Obj())
+    assert len(seen) == 1 and isinstance(seen[0], DictionarySerializer)
+    with numpy.load(str(tmp_path / 'o.npz')) as f:
+        numpy.testing.assert_array_equal(f['a'], [0, 1, 2])

@@ -154,3 +154,15 @@ def test_gpu():
         numpy.testing.assert_allclose(
             y.array.get(), ref_deconv(x, W, b, s, p, d, g, _default_out(case)),
             atol=1e-4, rtol=1e-4)
+
+
+@pytest.mark.parametrize('ndim', [1, 2])
+def test_nonpositive_estimated_outsize_is_invalid_type_and_assertion_error(ndim):
+    # Chainer asserts the estimated output size; kusari's error is both types.
+    from kusari.utils import type_check
+    x = numpy.zeros((2, 3) + (4,) * ndim, numpy.float32)
+    W = numpy.zeros((3, 2) + (2,) * ndim, numpy.float32)
+    with pytest.raises(AssertionError, match='output size'):
+        F.deconvolution_nd(x, W, stride=1, pad=10)
+    with pytest.raises(type_check.InvalidType, match='output size'):
+        F.deconvolution_nd(x, W, stride=1, pad=10)

@@ -261,3 +261,60 @@ def test_fixed_batch_renormalization_is_deprecated():
         y = F.fixed_batch_renormalization(numpy.ones((3, 2), numpy.float32), o, o * 0, o,
                                           o, eps=0.0)
     numpy.testing.assert_array_equal(y.array, numpy.zeros((3, 2)))
+
+
+def test_group_normalization_mixed_dtypes():
+    # Chainer accepts float32 gamma/beta with a float16 x (mixed16): computed in
+    # float32, returned as float16, gradients of each input in its own dtype.
+    rng = numpy.random.RandomState(3)
+    x = rng.uniform(-1, 1, (2, 4, 3)).astype(numpy.float16)
+    g = rng.uniform(0.5, 1.5, 4).astype(numpy.float32)
+    b = rng.uniform(-1, 1, 4).astype(numpy.float32)
+    xv, gv, bv = kusari.Variable(x), kusari.Variable(g), kusari.Variable(b)
+    y = F.group_normalization(xv, 2, gv, bv)
+    assert y.dtype == numpy.float16
+    xg = x.astype(numpy.float64).reshape(2, 2, -1)
+    ref = ((xg - xg.mean(2, keepdims=True)) /
+           numpy.sqrt(xg.var(2, keepdims=True) + 1e-5)).reshape(x.shape)
+    ref = ref * g[None, :, None] + b[None, :, None]
+    numpy.testing.assert_allclose(y.array, ref, rtol=1e-2, atol=1e-2)
+    y.grad = numpy.ones_like(y.array)
+    y.backward()
+    assert xv.grad.dtype == numpy.float16 and gv.grad.dtype == numpy.float32
+
+
+def test_group_normalization_groups_errors():
+    x = numpy.zeros((2, 4), numpy.float32)
+    g = numpy.ones(4, numpy.float32)
+    with pytest.raises(TypeError, match='group_normalization'):
+        F.group_normalization(x, 2.5, g, g)
+    with pytest.raises(ValueError, match='group_normalization'):
+        F.group_normalization(x, 3, g, g)
+
+
+def test_group_normalization_mul_inv_std():
+    # Chainer's helper node z = y / sqrt(var(x, axis=1) + eps), differentiable in x and y.
+    from kusari.functions.normalization import group_normalization as gn
+    rng = numpy.random.RandomState(4)
+    x = rng.uniform(-1, 1, (3, 5))
+    y = rng.uniform(-1, 1, (3, 5))
+    eps = 1e-2
+    inv_std = (x.var(axis=1) + eps) ** -0.5
+
+    def f(x, y):
+        return gn._MulInvStd(eps, x.mean(axis=1), inv_std, None).apply((x, y))
+
+    z, = f(x, y)
+    numpy.testing.assert_allclose(z.array, inv_std[:, None] * y)
+
+    def g(x, y):
+        # the node's forward takes precomputed statistics of the given x
+        xa = x.array
+        return gn._MulInvStd(eps, xa.mean(axis=1), (xa.var(axis=1) + eps) ** -0.5,
+                             None).apply((x, y))
+
+    gradient_check.check_backward(g, (x, y), rng.uniform(-1, 1, (3, 5)),
+                                  atol=1e-5, rtol=1e-4)
+    gradient_check.check_double_backward(
+        g, (x, y), rng.uniform(-1, 1, (3, 5)),
+        (rng.uniform(-1, 1, (3, 5)), rng.uniform(-1, 1, (3, 5))), atol=1e-4, rtol=1e-3)

@@ -106,9 +106,9 @@ def test_wrong_input_shape():
     with pytest.raises(type_check.InvalidType) as e:
         L.GroupNormalization(2, 4)(numpy.ones((2, 3, 2), numpy.float32))
     lt.assert_invalid(e, 'GroupNormalization')
-    with pytest.raises(type_check.InvalidType) as e:
+    # groups not dividing the channels: Chainer's ValueError (from the function)
+    with pytest.raises(ValueError, match='group_normalization'):
         L.GroupNormalization(2)(numpy.ones((2, 3, 2), numpy.float32))
-    lt.assert_invalid(e, 'GroupNormalization')
     with pytest.raises(type_check.InvalidType) as e:
         L.LayerNormalization(4)(numpy.ones((2, 3), numpy.float32))
     lt.assert_invalid(e, 'LayerNormalization')
@@ -159,3 +159,37 @@ def test_forget_recomputation_leaves_statistics_and_gradients_as_without(name,
             numpy.testing.assert_array_equal(getattr(link1, stat), getattr(link2, stat))
     with kusari.using_config('train', False):
         numpy.testing.assert_allclose(link1(x).array, link2(x).array, rtol=1e-6)
+
+
+def test_group_normalization_param_dtype_fixed_at_construction():
+    # Chainer fixes the parameters' dtype when the link is built, even when they
+    # are initialized lazily from arrays of another dtype later.
+    with kusari.using_config('dtype', numpy.float16):
+        gn = L.GroupNormalization(2, initial_gamma=numpy.ones(4, numpy.float32))
+    y = gn(numpy.zeros((1, 4, 2), numpy.float16))
+    assert gn.gamma.dtype == numpy.float16 and gn.beta.dtype == numpy.float16
+    assert y.dtype == numpy.float16
+
+
+def test_group_normalization_float32_params_with_float16_input():
+    gn = L.GroupNormalization(2, 4)
+    x = numpy.random.RandomState(2).uniform(-1, 1, (2, 4, 3)).astype(numpy.float16)
+    y = gn(x)
+    assert y.dtype == numpy.float16
+    numpy.testing.assert_allclose(
+        y.array, _gn_ref(x.astype(numpy.float64), 2, gn.gamma.array, gn.beta.array, 1e-5),
+        atol=1e-2, rtol=1e-2)
+
+
+@pytest.mark.parametrize('shape', [(2,), ()])
+def test_group_normalization_too_few_dims_is_value_error(shape):
+    with pytest.raises(ValueError, match='GroupNormalization'):
+        L.GroupNormalization(3)(numpy.zeros(shape, numpy.float32))
+
+
+def test_group_normalization_bad_groups():
+    x = numpy.zeros((2, 5, 2), numpy.float32)
+    with pytest.raises(ValueError):
+        L.GroupNormalization(3)(x)
+    with pytest.raises(TypeError):
+        L.GroupNormalization(3.5)(x)

@@ -160,3 +160,32 @@ def test_concat_to_gpu_and_back(padding):
     assert isinstance(back, numpy.ndarray)
     numpy.testing.assert_array_equal(back, numpy.stack(arrays))
     assert isinstance(dataset.to_device('@cupy:0', arrays[0]), cupy.ndarray)
+
+
+def test_concat_examples_pickles_by_reference():
+    import pickle
+    from kusari.dataset import concat_examples as ce
+    assert pickle.loads(pickle.dumps(ce)) is ce
+
+
+def test_custom_converter_pickles():
+    import pickle
+    conv = dataset.converter()(_first_only)
+    restored = pickle.loads(pickle.dumps(conv))
+    assert restored([(1, 'a'), (2, 'b')], None).tolist() == [1, 2]
+
+
+def test_concat_with_async_transfer_matches_concat_examples():
+    import pickle
+    conv = dataset.ConcatWithAsyncTransfer()
+    batch = [(numpy.arange(3), 1), (numpy.arange(3) + 3, 2)]
+    x, t = conv(batch)
+    numpy.testing.assert_array_equal(x, [[0, 1, 2], [3, 4, 5]])
+    numpy.testing.assert_array_equal(t, [1, 2])
+    x2 = pickle.loads(pickle.dumps(conv))([numpy.array([1]), numpy.array([2, 3])],
+                                          padding=0)
+    numpy.testing.assert_array_equal(x2, [[1, 0], [2, 3]])
+
+
+def _first_only(batch, device):
+    return dataset.concat_examples([b[0] for b in batch], device)

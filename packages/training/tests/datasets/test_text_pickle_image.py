@@ -207,3 +207,19 @@ def test_zipped_images_through_multiprocess_iterator(tmp_path):
         batch = it.next() + it.next()
     for got, name in zip(batch, ds._paths):
         numpy.testing.assert_array_equal(got, imgs[name][None])
+
+
+def test_image_dataset_available_flag_like_chainer():
+    import importlib.util
+    from kusari.datasets import image_dataset
+    assert image_dataset.available is (importlib.util.find_spec('PIL') is not None)
+    with pytest.raises(AttributeError):
+        image_dataset.no_such_name
+
+
+def test_pickle_dataset_is_a_submodule_attribute():
+    # Chainer code patches ``chainer.datasets.pickle_dataset.open``.
+    import kusari.datasets
+    from kusari.datasets import pickle_dataset
+    assert kusari.datasets.pickle_dataset is pickle_dataset
+    assert hasattr(pickle_dataset, '_FileReader')

@@ -121,6 +121,23 @@ def test_workers_gone_after_finalize():
     assert it.epoch_detail == pytest.approx(0.2)
     assert len(it.next()) == 2 and it.epoch_detail == pytest.approx(0.4)
     it.finalize()
+    # ... but, as in Chainer, reset() of a finalized iterator is not supported.
+    with pytest.raises(NotImplementedError, match='MultiprocessIterator'):
+        it.reset()
+
+
+@needs_proc
+def test_reset_works_after_an_internal_failure():
+    # A failing batch shuts the workers down internally; that is not the user's
+    # finalize(), so reset() still works.
+    it = iterators.MultiprocessIterator(Failing(10, 5), 2, shuffle=False,
+                                        n_processes=2)
+    with pytest.raises(Exception):
+        for _ in range(5):
+            it.next()
+    it.reset()
+    assert it.epoch == 0 and it.current_position == 0
+    it.finalize()
 
 
 @needs_proc

@@ -212,3 +212,14 @@ def test_every_iteration_trigger_state_is_saved_as_if_called(out_dir, h):
     trig = tr._extensions['each'].trigger
     assert trig._previous_iteration == 6
     assert trig._previous_epoch_detail == pytest.approx(0.6)
+
+
+def test_serialize_of_a_trainer_marked_done_without_a_run(out_dir, h):
+    # Chainer's snapshot tests mark a trainer done without running it; saving it
+    # must still work (the elapsed time is the one of the last snapshot: 0).
+    from kusari import serializers
+    tr = h.mock_trainer(out=out_dir)
+    tr._done = True
+    s = serializers.DictionarySerializer()
+    s.save(tr)
+    assert float(s.target['_snapshot_elapsed_time']) == 0.0

@@ -43,6 +43,9 @@ class BernoulliLogProb(function_node.FunctionNode):
         gy, = grad_outputs
         logit, x = self.get_retained_inputs()
         xp = backend.get_array_module(logit.array)
+        if x.dtype != logit.dtype:
+            # x is data (no gradient); logit may be cast (gradient checks in float64)
+            x = F.cast(x, logit.dtype)
         dlogit = x - F.sigmoid(logit)
         bad = self._logit_isinf
         if self.binary_check:

@@ -52,7 +52,9 @@ class Poisson(distribution.Distribution):
         # x is data, never differentiated (as in Chainer)
         x = _util.as_input(_util.array_of(x), self.lam.dtype)
         xp = self.xp
-        return x * self._log_lam - F.lgamma(xp.asarray(x + 1)).array - self.lam
+        # (dtype= : under NumPy 1.x a 0-d float32 x plus 1 is float64)
+        return (x * self._log_lam - F.lgamma(xp.asarray(x + 1, dtype=x.dtype)).array
+                - self.lam)
 
     def prob(self, x):
         return F.exp(self.log_prob(x))

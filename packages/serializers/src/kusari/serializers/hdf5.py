@@ -29,6 +29,22 @@ def _h5py(who):
     return h5py
 
 
+def _require_empty(h5py, key):
+    # None is stored as h5py.Empty, which h5py < 2.7 lacks (Chainer's RuntimeError).
+    if tuple(h5py.version.version_tuple[:2]) < (2, 7):
+        raise RuntimeError(
+            'HDF5Serializer: cannot save None under {!r}: h5py {} has no h5py.Empty '
+            '(h5py >= 2.7 is needed)'.format(key, h5py.version.version))
+
+def __getattr__(name):
+    # Chainer's module has ``_available`` (h5py importable), which code and
+    # Chainer's tests consult; computed on access without importing h5py.
+    if name == '_available':
+        import importlib.util
+        return importlib.util.find_spec('h5py') is not None
+    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
+
+
 class HDF5Serializer(serializer.Serializer):
     """Serializer for HDF5 format: the hierarchy maps to HDF5 groups.
 
@@ -71,6 +87,7 @@ class HDF5Serializer(serializer.Serializer):
         """Write ``value`` as the dataset ``key`` of the group and return ``value``."""
         h5py = _h5py('HDF5Serializer')
         if value is None:
+            _require_empty(h5py, key)
             data = h5py.Empty('f')
             compression = None
         else:

@@ -84,12 +84,15 @@ class DictionarySerializer(serializer.Serializer):
         return value
 
 
-class _RecordingSerializer(serializer.Serializer):
+class _RecordingSerializer(DictionarySerializer):
     # Records (key, value) references in order; save_npz converts and writes them
-    # one at a time, so no second copy of the model is ever held.
+    # one at a time, so no second copy of the model is ever held.  A
+    # DictionarySerializer subclass because Chainer's save_npz hands one to
+    # ``obj.serialize`` and code checks that.
 
     def __init__(self, items=None, path=''):
         self.items = collections.OrderedDict() if items is None else items
+        self.target = self.items
         self.path = path
 
     def __getitem__(self, key):

@@ -1,6 +1,7 @@
 """kusari.dataset: dataset helpers, converters and the iterator base class
 (Chainer 7's ``chainer.dataset``)."""
 from kusari.dataset.convert import Converter, concat_examples, converter, to_device  # noqa: F401
+from kusari.dataset.convert import ConcatWithAsyncTransfer  # noqa: F401
 from kusari.dataset.dataset_mixin import DatasetMixin  # noqa: F401
 from kusari.dataset.download import cache_or_load_file  # noqa: F401
 from kusari.dataset.download import cached_download  # noqa: F401

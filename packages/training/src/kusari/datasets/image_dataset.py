@@ -21,6 +21,15 @@ def _require_pillow(who):
     return Image
 
 
+def __getattr__(name):
+    # Chainer's module has ``available`` (Pillow importable); code and Chainer's
+    # tests consult it.  Computed on access, without importing Pillow.
+    if name == 'available':
+        import importlib.util
+        return importlib.util.find_spec('PIL') is not None
+    raise AttributeError('module {!r} has no attribute {!r}'.format(__name__, name))
+
+
 def _read_image_as_array(path, dtype, who):
     image_module = _require_pillow(who)
     with image_module.open(path) as f:

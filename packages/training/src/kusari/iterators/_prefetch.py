@@ -86,7 +86,7 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
             raise
         except BaseException:
             # A failing dataset or a dead worker: leave nothing running behind.
-            self.finalize()
+            self._finalize_workers()
             raise
         self._state = state
         try:
@@ -94,7 +94,7 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
         except Exception:
             # The batch is good; the failure (if lasting) shows on the next call,
             # which starts from a clean slate.
-            self.finalize()
+            self._finalize_workers()
         return batch
 
     next = __next__
@@ -108,7 +108,7 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
                     self._collect(pending, slot)
                 except Exception:
                     # A broken batch or worker: start afresh on next use.
-                    self.finalize()
+                    self._finalize_workers()
                     return
         self._submitted = 0
 
@@ -142,6 +142,10 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
         (new workers are started on the next ``next()``, from the position of the
         last batch handed out).
         """
+        self._finalize_workers()
+
+    def _finalize_workers(self):
+        # (also used internally after a failure; finalize() is the user's call)
         self._queue.clear()
         self._submitted = 0
         self._head_state = getattr(self, '_state', None)
@@ -175,6 +179,6 @@ class PrefetchIterator(_statemachine.EpochMixin, iterator.Iterator):
 
     def __del__(self):
         try:
-            self.finalize()
+            self._finalize_workers()
         except Exception:
             pass

@@ -244,6 +244,27 @@ class MultiprocessIterator(_prefetch.PrefetchIterator):
                 self.dataset_timeout), MultiprocessIterator.TimeoutWarning,
             stacklevel=4)
 
+    def finalize(self):
+        """Stop the worker processes and wait until they are gone.
+
+        As in Chainer, :meth:`reset` is not supported afterwards (it raises
+        ``NotImplementedError``); ``next()`` still works, starting new workers.
+        """
+        self._finalized = True
+        super().finalize()
+
+    def reset(self):
+        """Go back to the beginning (epoch 0, a fresh order); drops prefetched batches.
+
+        Raises:
+            NotImplementedError: the iterator was finalized (as in Chainer).
+        """
+        if getattr(self, '_finalized', False):
+            raise NotImplementedError(
+                'MultiprocessIterator: reset of a finalized iterator is not '
+                'supported (as in Chainer); create a new iterator')
+        super().reset()
+
     def _shutdown(self):
         pool, self._pool = self._pool, None
         if pool is not None:

@@ -273,8 +273,12 @@ class Trainer:
                 entry.trigger.serialize(t[name])
         if isinstance(serializer, serializer_module.Serializer):
             started = self._done or self._start_at is not None
-            serializer('_snapshot_elapsed_time', float(
-                self.elapsed_time if started else self._snapshot_elapsed_time))
+            elapsed = self.elapsed_time if started else None
+            if elapsed is None:
+                # not started, or marked done without a run (Chainer's tests
+                # set ``_done``): the time saved by the last snapshot
+                elapsed = self._snapshot_elapsed_time
+            serializer('_snapshot_elapsed_time', float(elapsed))
         else:
             self._snapshot_elapsed_time = serializer(
                 '_snapshot_elapsed_time', float(self._snapshot_elapsed_time))

@@ -313,3 +313,11 @@ def test_tabular_with_iterator_and_concat_examples():
     it = iterators.SerialIterator(ds, 3, shuffle=False)
     x, t = dataset.concat_examples(it.next())
     assert x.tolist() == [0., 1., 2.] and t.tolist() == [0, 1, 0]
+
+
+def test_from_data_unnamed_keys_are_unique_across_calls():
+    a = tabular.from_data(numpy.arange(4))
+    b = tabular.from_data(numpy.arange(4) * 2)
+    assert a.keys != b.keys
+    joined = a.join(b)
+    assert joined[2] == (2, 4)

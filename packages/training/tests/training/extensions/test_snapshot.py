@@ -151,3 +151,34 @@ def test_find_snapshot_files_patterns(tmp_path):
                                                 1)) == names[:2]
     pat = [n for _, n in _snapshot._find_snapshot_files('{}_x_{}.npz', str(tmp_path))]
     assert pat == []
+
+
+def test_process_writer_worker_is_a_forking_multiprocessing_process(tmp_path):
+    import multiprocessing
+    import numpy
+    from kusari.training.extensions import snapshot_writers
+    w = snapshot_writers.ProcessWriter()
+    worker = w.create_worker('a.npz', str(tmp_path), {'x': numpy.arange(3)})
+    assert isinstance(worker, multiprocessing.Process)
+    worker.start()
+    worker.join()
+    assert worker.exitcode == 0
+    with numpy.load(str(tmp_path / 'a.npz')) as f:
+        numpy.testing.assert_array_equal(f['x'], [0, 1, 2])
+
+
+def test_queue_writer_consume_calls_each_task_until_none():
+    import queue
+    from kusari.training.extensions import snapshot_writers
+    calls = []
+    q = queue.Queue()
+    for i in range(2):
+        q.put((lambda *a: calls.append(a), 'f{}'.format(i), 'd', 't', 's'))
+    q.put(None)
+
+    class W(snapshot_writers.QueueWriter):
+        def __init__(self):  # no worker: consume() is called directly
+            pass
+
+    W().consume(q)
+    assert calls == [('f0', 'd', 't', 's'), ('f1', 'd', 't', 's')]

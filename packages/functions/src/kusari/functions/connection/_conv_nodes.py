@@ -13,7 +13,7 @@ from kusari import _core
 from kusari.functions.connection import _conv_ops
 from kusari.functions.connection import _im2col
 from kusari.functions.connection._util import check_float, check_n_inputs, invalid
-from kusari.functions.connection._util import work_dtype
+from kusari.functions.connection._util import invalid_outsize, work_dtype
 from kusari.utils import conv
 
 
@@ -213,7 +213,7 @@ class DeconvolutionND(_core.FunctionNode):
             outs = tuple(conv.get_deconv_outsize(a, k, s, p, d=dl) for a, k, s, p, dl in
                          zip(x.shape[2:], ks, self.stride, self.pad, self.dilate))
             if any(o <= 0 for o in outs):
-                invalid(label, 'output size > 0', 'output size %s' % (outs,))
+                invalid_outsize(label, outs)
             return outs, False
         outs = self.outsize
         cover_all = False

@@ -19,6 +19,22 @@ def invalid(label, expect, actual):
     raise type_check.InvalidType(expect, actual, msg=msg)
 
 
+class OutsizeError(type_check.InvalidType, AssertionError):
+    """A non-positive estimated output size: InvalidType, and Chainer's AssertionError.
+
+    Chainer checks the estimated deconvolution output size with ``assert``; kusari
+    raises this so that code catching either exception works.
+    """
+
+
+def invalid_outsize(label, outs):
+    """Raise :class:`OutsizeError` for the estimated output size ``outs``."""
+    expect, actual = 'output size > 0', 'output size %s' % (outs,)
+    msg = ('Invalid operation is performed in: %s (Forward)\n\nExpect: %s\nActual: %s'
+           % (label, expect, actual))
+    raise OutsizeError(expect, actual, msg=msg)
+
+
 def check_float(label, name, a):
     """``a`` must be a float16/32/64 array."""
     dt = a.dtype

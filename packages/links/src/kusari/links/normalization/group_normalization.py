@@ -1,4 +1,7 @@
 """Group normalization layer."""
+import numpy
+
+import kusari
 import kusari.functions as F
 from kusari import initializers
 from kusari import link
@@ -35,10 +38,17 @@ class GroupNormalization(link.Link):
             initial_beta = 0
         self.groups = groups
         self.eps = eps
+        # As in Chainer, the parameters' dtype is fixed when the link is built
+        # (the configured dtype, float32 for mixed16), not when they are
+        # initialized lazily on the first call.
+        highprec_dtype = kusari.get_dtype(None, map_mixed16=numpy.float32)
+        gamma_initializer = initializers._get_initializer(initial_gamma)
+        gamma_initializer.dtype = highprec_dtype
+        beta_initializer = initializers._get_initializer(initial_beta)
+        beta_initializer.dtype = highprec_dtype
         with self.init_scope():
-            self.gamma = variable.Parameter(
-                initializers._get_initializer(initial_gamma))
-            self.beta = variable.Parameter(initializers._get_initializer(initial_beta))
+            self.gamma = variable.Parameter(gamma_initializer)
+            self.beta = variable.Parameter(beta_initializer)
         if size is not None:
             self._initialize_params(size)
 
@@ -56,14 +66,16 @@ class GroupNormalization(link.Link):
             ~kusari.Variable: Output of the shape of ``x``.
 
         """
-        shape = _util.check_min_ndim('GroupNormalization', x, 2)
+        shape = _util.shape_of(x)
+        if len(shape) < 2:
+            # Chainer raises ValueError here.
+            raise ValueError(
+                'GroupNormalization: the input must have at least 2 dimensions '
+                '(batch, channels, ...), got shape {}'.format(shape))
         if self.gamma.array is None:
             self._initialize_params(shape[1])
         else:
             _util.check_channels('GroupNormalization', x, self.gamma.shape[0])
-        if shape[1] % self.groups != 0:
-            raise _util.invalid(
-                'GroupNormalization',
-                'x.shape[1] divisible by groups == {}'.format(self.groups),
-                'x.shape == {}'.format(shape))
+        # F.group_normalization raises Chainer's TypeError / ValueError for a
+        # non-integer ``groups`` or one that does not divide the channels.
         return F.group_normalization(x, self.groups, self.gamma, self.beta, self.eps)

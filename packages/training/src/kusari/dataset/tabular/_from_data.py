@@ -1,4 +1,6 @@
 """from_data(): a tabular dataset made of arrays, lists and functions."""
+import itertools
+
 import numpy
 
 from kusari.dataset.tabular import _utils
@@ -104,6 +106,10 @@ class _FromData(tabular_dataset.TabularDataset):
         return tuple(out)
 
 
+# Keys of unnamed columns: '_0', '_1', ... over the whole process.
+_unnamed_keys = itertools.count()
+
+
 def from_data(data, *, size=None):
     """Make a :class:`~kusari.dataset.TabularDataset` from arrays, lists and functions.
 
@@ -121,7 +127,6 @@ def from_data(data, *, size=None):
 
     """
     who = 'tabular.from_data'
-    counter = [0]
 
     def source(item, key=None):
         if key is None and isinstance(item, tuple) and len(item) == 2 and \
@@ -130,8 +135,9 @@ def from_data(data, *, size=None):
         if key is None:
             if callable(item) and not hasattr(item, '__len__'):
                 raise ValueError('{}: a function needs a key: (key, function)'.format(who))
-            key = '_{}'.format(counter[0])
-        counter[0] += 1
+            # Unique across calls (as in Chainer), so that joined datasets made
+            # from unnamed columns do not clash.
+            key = '_{}'.format(next(_unnamed_keys))
         return _Column(key, item, size, who)
 
     if isinstance(data, dict):

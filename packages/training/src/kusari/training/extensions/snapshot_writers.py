@@ -6,6 +6,7 @@ temporary directory ``tmp<filename>*`` inside ``outdir`` and renames the finishe
 file into place with :func:`os.replace`, so a crash or a kill never leaves a
 truncated file under the final name.
 """
+import multiprocessing
 import os
 import queue
 import shutil
@@ -111,16 +112,24 @@ class ThreadWriter(StandardWriter):
                                 kwargs=kwds)
 
 
+class _ForkProcess(multiprocessing.Process):
+    # A multiprocessing.Process (as Chainer's ProcessWriter returns, and code
+    # checks) that always forks: the target to save need not be picklable.
+    _start_method = 'fork'
+
+    @staticmethod
+    def _Popen(process_obj):
+        return multiprocessing.get_context('fork').Process._Popen(process_obj)
+
+
 class ProcessWriter(StandardWriter):
     """Writer that saves in a new process per snapshot (fork start method)."""
 
     def create_worker(self, filename, outdir, target, **kwds):
         """Return a process that saves ``target``."""
-        import multiprocessing
-        ctx = multiprocessing.get_context('fork')
-        return ctx.Process(target=self.save,
-                           args=(filename, outdir, target, self._savefun),
-                           kwargs=kwds)
+        return _ForkProcess(target=self.save,
+                            args=(filename, outdir, target, self._savefun),
+                            kwargs=kwds)
 
 
 class QueueWriter(Writer):
@@ -157,8 +166,8 @@ class QueueWriter(Writer):
             if task is None:
                 q.task_done()
                 return
-            func, filename, outdir, target, savefun = task
-            func(filename, outdir, target, savefun)
+            # (indexed, not unpacked: a task is any sequence of these five)
+            task[0](task[1], task[2], task[3], task[4])
             q.task_done()
 
     def finalize(self):

@@ -36,6 +36,52 @@ def _grads_and_params(link):
     return params
 
 
+def _gather(link, attr, who):
+    if link.xp is numpy:
+        # as in Chainer: these helpers exist for the GPU (NCCL) path only
+        raise RuntimeError('{} works only on GPU (the link is on the CPU)'.format(who))
+    params = _grads_and_params(link)
+    arrays = [getattr(p, attr) for p in params]
+    if any(a is None for a in arrays):
+        raise RuntimeError('{}: a parameter has no {} yet'.format(who, attr))
+    return _flatten(arrays, link.xp)
+
+
+def _scatter(link, flat, attr, who):
+    arrays = [getattr(p, attr) for p in _grads_and_params(link)]
+    total = sum(a.size for a in arrays)
+    if flat.size != total:
+        raise ValueError('{}: the flat array has {} elements, the link {}'.format(
+            who, flat.size, total))
+    _unflatten_into(flat, arrays)
+
+
+def gather_grads(link):
+    """The gradients of ``link``'s parameters as one flat GPU array (Chainer's helper).
+
+    Parameters are taken in the order of their sorted names.
+
+    Raises:
+        RuntimeError: ``link`` is on the CPU (as in Chainer).
+    """
+    return _gather(link, 'grad', 'gather_grads')
+
+
+def gather_params(link):
+    """The parameters of ``link`` as one flat GPU array (see :func:`gather_grads`)."""
+    return _gather(link, 'array', 'gather_params')
+
+
+def scatter_grads(link, array):
+    """Copy a flat array made by :func:`gather_grads` into ``link``'s gradients."""
+    _scatter(link, array, 'grad', 'scatter_grads')
+
+
+def scatter_params(link, array):
+    """Copy a flat array made by :func:`gather_params` into ``link``'s parameters."""
+    _scatter(link, array, 'array', 'scatter_params')
+
+
 class _Worker(multiprocessing.Process):
 
     def __init__(self, proc_id, pipe, master):
