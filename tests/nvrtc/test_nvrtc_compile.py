@@ -19,8 +19,8 @@ pytest.importorskip('cupy_backends.cuda.libs.nvrtc',
 from kusari.backends import cuda, cuda_source  # noqa: E402
 
 ARCHS = ['compute_70', 'compute_80', 'compute_90']
-SUBPACKAGES = ['kusari.functions', 'kusari.links', 'kusari.optimizers',
-               'kusari.optimizer_hooks', 'kusari.serializers']
+SUBPACKAGES = ['kusari.functions', 'kusari.links', 'kusari.link_hooks', 'kusari.optimizers',
+               'kusari.optimizer_hooks', 'kusari.serializers', 'kusari.distributions']
 
 
 def _import_everything():

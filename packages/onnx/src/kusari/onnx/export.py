@@ -202,7 +202,10 @@ def _dyn_dims(a, b):
 def _describe(node, index, total, stack):
     where = ''
     if stack:
-        user = [fr for fr in stack if '/kusari/' not in fr.filename.replace('\\', '/')]
+        # kusari's own frames are those under a directory of the kusari package (not
+        # any path with 'kusari' in it: a user's checkout may be named so)
+        roots = tuple(os.path.join(os.path.abspath(d), '') for d in kusari.__path__)
+        user = [fr for fr in stack if not os.path.abspath(fr.filename).startswith(roots)]
         fr = (user or stack)[-1]
         where = ' called at %s:%d (%s)' % (fr.filename, fr.lineno, fr.line)
     shapes = ', '.join(str(vn.shape) for vn in node.inputs)
