@@ -862,7 +862,14 @@ cdef class Variable:
         self._node._grad = None
 
     def zerograd(self):
-        """Fill the gradient with zeros (allocating it if needed)."""
+        """Fill the gradient with zeros (allocating it if needed).
+
+        Deprecated as in Chainer: use :meth:`cleargrad`.
+        """
+        warnings.warn('Variable.zerograd is deprecated. Use Variable.cleargrad '
+                      'instead.', DeprecationWarning, stacklevel=1)
+        if self._data is None:
+            return   # an uninitialized parameter: Parameter.zerograd handles it
         g = self.grad
         if g is None:
             xp = self.xp
@@ -941,6 +948,9 @@ cdef class Variable:
             self._node._grad = g = g * loss_scale
         _run_backward([self], [self._node._grad], None, bool(retain_grad),
                       bool(enable_double_backprop), loss_scale, True)
+        if not retain_grad:
+            # the initial gradient is consumed (Chainer >= 6)
+            self._node._grad = None
 
     # ---- array-like behaviour -------------------------------------------------------
 
@@ -977,6 +987,12 @@ cdef class Variable:
         return self._data.shape[0]
 
     def __getitem__(self, slices):
+        if type(slices) is int and self._data is not None and self._data.ndim:
+            # Python's iteration protocol stops at the IndexError (as Chainer's does)
+            n = self._data.shape[0]
+            if slices >= n or slices < -n:
+                raise IndexError('index %d is out of bounds for axis 0 with size %d'
+                                 % (slices, n))
         return get_item(self, slices)
 
     def summary(self):
@@ -1085,6 +1101,26 @@ cdef class Variable:
 
     def __rmatmul__(self, other):
         return _rmatmul(self, other)
+
+    def __floordiv__(self, other):
+        # Chainer: floor(self / other), which has no gradient
+        return _functions('//').floor(_div(self, other))
+
+    def __rfloordiv__(self, other):
+        return _functions('//').floor(_rdiv(self, other))
+
+    def mean(self, axis=None, *, weights=None, keepdims=False):
+        """The (weighted) mean along ``axis`` (``kusari.functions.average``).
+
+        Needs kusari-functions.
+
+        Args:
+            axis (None, int or tuple of int): the axes to average over; all if None.
+            weights (Variable or array): weights of the entries along ``axis``.
+            keepdims (bool): keep the averaged axes with length one.
+        """
+        return _functions('mean').average(self, axis=axis, weights=weights,
+                                          keepdims=keepdims)
 
     def __eq__(self, other):
         raise NotImplementedError('kusari.Variable does not support ==; compare .array')
@@ -1206,12 +1242,32 @@ cdef bint _defines_backward_array(FunctionNode f):
     return r
 
 
+cdef dict _backward_accumulate_cache = {}
+
+
+cdef bint _overrides_backward_accumulate(FunctionNode f):
+    # Chainer calls backward_accumulate instead of backward when a class defines it
+    t = type(f)
+    r = _backward_accumulate_cache.get(t)
+    if r is None:
+        r = getattr(t, 'backward_accumulate') is not FunctionNode.backward_accumulate
+        _backward_accumulate_cache[t] = r
+    return r
+
+
 cdef bint _overrides_check_type(FunctionNode f):
     t = type(f)
     r = _type_check_cache.get(t)
     if r is None:
-        r = getattr(t, 'check_type_forward') is not FunctionNode.check_type_forward
+        if getattr(t, 'check_type_forward') is not FunctionNode.check_type_forward:
+            r = 1
+        elif getattr(t, '__dictoffset__', 0):
+            r = 2   # instances have a __dict__: one may set check_type_forward
+        else:
+            r = 0
         _type_check_cache[t] = r
+    if r == 2:
+        return 'check_type_forward' in getattr(f, '__dict__')
     return r
 
 
@@ -1762,6 +1818,38 @@ cdef _check_gx(FunctionNode f, VariableNode x, gx):
                         'grad: %s != input: %s' % (f.label, dt, x.dtype))
 
 
+cdef tuple _call_backward_accumulate(FunctionNode f, tuple targets, tuple gys,
+                                     dict grads, dict owned, bint double_bp):
+    # Chainer's protocol: the gradients accumulated so far for the target inputs are
+    # handed to the function, whose results replace them.  (A leaf's earlier ``grad``
+    # is added afterwards, as for every function.)
+    cdef list g_ins = []
+    for i in targets:
+        x = f.inputs[i]
+        g = grads.pop(x, None)
+        if g is not None:
+            owned.pop(id(g), None)
+            if not isinstance(g, Variable):
+                g = _new_variable(g, False)
+        g_ins.append(g)
+    gys_v = tuple([None if g is None or isinstance(g, Variable)
+                   else _new_variable(g, False) for g in gys])
+    gxs = f.backward_accumulate(targets, gys_v, tuple(g_ins))
+    if isinstance(gxs, list):
+        gxs = tuple(gxs)
+    if type(gxs) is not tuple:
+        raise TypeError('%s.backward_accumulate must return a tuple, got %s'
+                        % (f.label, _type_name(gxs)))
+    if len(gxs) != len(targets):
+        raise ValueError('%s.backward_accumulate: number of gradients returned is '
+                         'incorrect: %d for %d target inputs'
+                         % (f.label, len(gxs), len(targets)))
+    if not double_bp:
+        gxs = tuple([(<Variable>g)._data if isinstance(g, Variable) else g
+                     for g in gxs])
+    return gxs
+
+
 cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint retain_grad,
                         bint double_bp, object loss_scale, bint accumulate_leaves):
     """Backpropagate from ``roots`` (Variables) with initial gradients ``root_grads``.
@@ -1833,7 +1921,11 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                         gys[i] = g
                         any_grad = True
                         if retain_grad:
-                            (<VariableNode>y)._grad = g
+                            prev_g = (<VariableNode>y)._grad
+                            # keep a gradient Variable that already holds this array
+                            if not (isinstance(prev_g, Variable) and
+                                    (<Variable>prev_g)._data is g):
+                                (<VariableNode>y)._grad = g
             if not any_grad:
                 continue
             targets = tuple([i for i in range(len(f.inputs))
@@ -1852,7 +1944,10 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             else:
                 hooks = None
 
-            if double_bp:
+            if _overrides_backward_accumulate(f):
+                gxs = _call_backward_accumulate(f, targets, gys_t, grads, owned,
+                                                double_bp)
+            elif double_bp:
                 gxs = f.backward(targets, gys_t)
                 gxs = _select_targets(f, gxs, targets)
             elif _defines_backward_array(f):
@@ -2348,11 +2443,26 @@ cdef inline bint _is_scalar(x):
         (<object>x).ndim == 0
 
 
+def _functions(str what):
+    # Variable.mean and ``//`` are Chainer's calls into its functions package; the
+    # core does not depend on kusari-functions, so they import it when used.
+    try:
+        from kusari import functions
+    except ImportError:
+        raise ImportError('kusari.Variable.%s needs kusari-functions, which is not '
+                          'installed (pip install kusari-functions)' % what) from None
+    return functions
+
+
 cdef Variable _operand(Variable self, other, str op):
     # The right-hand side as a Variable (arrays become constants without gradient).
     if isinstance(other, Variable):
         return <Variable>other
     if _is_array(other):
+        # Chainer casts a constant array to the variable's dtype
+        dt = self._data.dtype if self._data is not None else None
+        if dt is not None and other.dtype is not dt and other.dtype != dt:
+            other = other.astype(dt, copy=False)
         return _new_variable(other, False)
     raise TypeError('unsupported operand type for %s: Variable and %s'
                     % (op, _type_name(other)))
@@ -2412,6 +2522,7 @@ cdef class Add(FunctionNode):
         y = _ew_binary(_EW_ADD, a, b)
         if y is not None:
             return (y,)
+        _check_broadcastable('_ + _', a, b)
         y = a + b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2470,6 +2581,7 @@ cdef class Sub(FunctionNode):
         y = _ew_binary(_EW_SUB, a, b)
         if y is not None:
             return (y,)
+        _check_broadcastable('_ - _', a, b)
         y = a - b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2543,6 +2655,7 @@ cdef class Mul(FunctionNode):
             return (y,)
         # the fast path takes only float32/float64; Chainer's Mul rejects non-float input
         _check_float('_ * _', a)
+        _check_broadcastable('_ * _', a, b)
         y = a * b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2620,6 +2733,7 @@ cdef class Div(FunctionNode):
         _check_same_dtype('_ / _', a, b)
         _check_float('_ / _', a)
         self.retain_inputs((0, 1))
+        _check_broadcastable('_ / _', a, b)
         y = a / b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2696,6 +2810,7 @@ cdef class PowVarVar(FunctionNode):
         _check_same_dtype('_ ** _', a, b)
         _check_float('_ ** _', a)
         self.retain_inputs((0, 1))
+        _check_broadcastable('_ ** _', a, b)
         y = a ** b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)

@@ -325,25 +325,27 @@ class _NoneTypeInfo:
         return True
 
 
-class TypeInfoTuple(tuple):
+class LightTypeInfoTuple(tuple):
+    """Chainer's tuple of raw arrays for its light-weight first type check.
+
+    kusari's checks always build :class:`TypeInfoTuple`, a subclass whose items
+    compare eagerly as Chainer's light-mode items do, so code that tests for this
+    class (or the items' ``shape``/``dtype``) works on either (``size()`` is the
+    plain length here).
+    """
+
+    def size(self):
+        """The number of elements (an int)."""
+        return len(self)
+
+
+class TypeInfoTuple(LightTypeInfoTuple):
     """The tuple of :class:`TypeInfo` given to ``check_type_forward``."""
 
     name = 'in_types'
 
     def size(self):
         return Expr(len(self), lambda: '%s.size()' % self.name)
-
-
-class LightTypeInfoTuple(tuple):
-    """Chainer's tuple of raw arrays for its light-weight first type check.
-
-    kusari's checks always build :class:`TypeInfoTuple`; this class exists for
-    code that names it (``size()`` is the plain length).
-    """
-
-    def size(self):
-        """The number of elements (an int)."""
-        return len(self)
 
 
 def get_light_types(data, shapes=None):

@@ -1,0 +1,213 @@
+"""Chainer v7 semantics of the graph core that Chainer's own suite checks.
+
+backward_accumulate, constant-array operands, ``//``, ``mean``, iteration,
+consumed output gradients, deprecations, type-check tuples, double-backward checks
+with missing output gradients.
+"""
+import warnings
+
+import numpy
+import pytest
+
+import kusari
+from kusari import gradient_check
+from kusari.utils import type_check
+
+
+class _MulAdd(kusari.FunctionNode):
+    """a * b + c whose gradients are fused with the ones accumulated so far."""
+
+    calls = 0
+
+    def forward(self, inputs):
+        self.retain_inputs((0, 1))
+        a, b, c = inputs
+        return a * b + c,
+
+    def backward_accumulate(self, target_input_indexes, grad_outputs, grad_inputs):
+        type(self).calls += 1
+        a, b = self.get_retained_inputs()
+        g, = grad_outputs
+        ret = []
+        for i, g_in in zip(target_input_indexes, grad_inputs):
+            gx = (g * b, a * g, g)[i]
+            ret.append(gx if g_in is None else gx + g_in)
+        return tuple(ret)
+
+
+@pytest.mark.parametrize('mapping', [(0, 1, 2), (0, 0, 1), (0, 1, 0), (0, 0, 0)])
+def test_backward_accumulate_is_called_and_correct(mapping):
+    rng = numpy.random.RandomState(0)
+    data = [rng.randn(3).astype(numpy.float32) for _ in range(3)]
+    gy = rng.randn(3).astype(numpy.float32)
+    xs = [kusari.Variable(d.copy()) for d in data]
+    a, b, c = [xs[i] for i in mapping]
+    _MulAdd.calls = 0
+    y = _MulAdd().apply((a, b, c))[0] * 2.0   # a path before it, too
+    y.grad = gy
+    y.backward()
+    assert _MulAdd.calls == 1
+    # reference: the same expression with the built-in operators
+    xs2 = [kusari.Variable(d.copy()) for d in data]
+    a2, b2, c2 = [xs2[i] for i in mapping]
+    y2 = (a2 * b2 + c2) * 2.0
+    y2.grad = gy
+    y2.backward()
+    for i in set(mapping):
+        numpy.testing.assert_allclose(xs[i].grad, xs2[i].grad, rtol=1e-6)
+
+
+def test_backward_accumulate_receives_other_paths_gradient():
+    seen = []
+
+    class Double(kusari.FunctionNode):
+        def forward(self, inputs):
+            return inputs[0] * 2,
+
+        def backward_accumulate(self, indexes, gys, g_ins):
+            seen.append(g_ins[0] if g_ins[0] is None else g_ins[0].array.copy())
+            g = gys[0] * 2.0
+            return (g if g_ins[0] is None else g + g_ins[0]),
+
+    x = kusari.Variable(numpy.array([1.0, 2.0], numpy.float32))
+    h = x * 1.0
+    # the other path is pushed first at the same rank, so it reaches h first
+    y = h * 3.0 + Double().apply((h,))[0]
+    y.grad = numpy.ones(2, numpy.float32)
+    y.backward()
+    assert len(seen) == 1 and numpy.array_equal(seen[0], [3.0, 3.0])
+    numpy.testing.assert_array_equal(x.grad, [5.0, 5.0])
+
+
+def test_backward_accumulate_wrong_count_is_an_error():
+    class Bad(kusari.FunctionNode):
+        def forward(self, inputs):
+            return inputs[0] * 1,
+
+        def backward_accumulate(self, indexes, gys, g_ins):
+            return gys[0], gys[0]
+
+    x = kusari.Variable(numpy.ones(2, numpy.float32))
+    y = Bad().apply((x,))[0]
+    y.grad = numpy.ones(2, numpy.float32)
+    with pytest.raises(ValueError, match='number of gradients'):
+        y.backward()
+
+
+def test_constant_array_operand_is_cast_and_broadcast():
+    x = kusari.Variable(numpy.array([[1.0, 2.0]], numpy.float32))
+    y = x + numpy.array([3.0, 4.0], numpy.float64)
+    assert y.dtype == numpy.float32
+    numpy.testing.assert_array_equal(y.array, [[4.0, 6.0]])
+    with pytest.raises(type_check.InvalidType):
+        x + numpy.array([1.0, 2.0, 3.0], numpy.float32)
+    with pytest.raises(type_check.InvalidType):
+        x / numpy.array([1.0, 2.0, 3.0], numpy.float32)
+    with pytest.raises(TypeError):
+        x + [1.0, 2.0]
+    m = kusari.Variable(numpy.ones((3, 2), numpy.float64))
+    z = m @ numpy.ones((2,), numpy.float32)
+    assert z.dtype == numpy.float64 and z.shape == (3,)
+
+
+def test_floordiv_is_floor_of_division():
+    pytest.importorskip('kusari.functions')
+    a = numpy.array([7.0, -7.0, 5.5], numpy.float32)
+    b = numpy.array([2.0, 2.0, -2.0], numpy.float32)
+    x, y = kusari.Variable(a), kusari.Variable(b)
+    numpy.testing.assert_array_equal((x // y).array, numpy.floor(a / b))
+    numpy.testing.assert_array_equal((x // 2.0).array, numpy.floor(a / 2.0))
+    numpy.testing.assert_array_equal(y.__rfloordiv__(a).array, numpy.floor(a / b))
+
+
+def test_mean_matches_numpy():
+    pytest.importorskip('kusari.functions')
+    a = numpy.arange(6, dtype=numpy.float32).reshape(2, 3)
+    w = numpy.array([1.0, 2.0, 3.0], numpy.float32)
+    x = kusari.Variable(a)
+    numpy.testing.assert_allclose(x.mean().array, a.mean())
+    numpy.testing.assert_allclose(x.mean(axis=1, keepdims=True).array,
+                                  a.mean(axis=1, keepdims=True))
+    numpy.testing.assert_allclose(x.mean(axis=1, weights=w).array,
+                                  numpy.average(a, axis=1, weights=w), rtol=1e-6)
+
+
+def test_iteration_stops_at_the_end():
+    a = numpy.arange(6, dtype=numpy.float32).reshape(3, 2)
+    rows = list(kusari.Variable(a))
+    assert len(rows) == 3
+    numpy.testing.assert_array_equal(rows[2].array, a[2])
+    with pytest.raises(IndexError):
+        kusari.Variable(a)[3]
+    numpy.testing.assert_array_equal(kusari.Variable(a)[-3].array, a[0])
+
+
+def test_backward_consumes_the_output_gradient():
+    x = kusari.Variable(numpy.array([1.0, 2.0], numpy.float32))
+    y = x * 3.0
+    y.grad = numpy.ones(2, numpy.float32)
+    y.backward()
+    assert y.grad is None
+    numpy.testing.assert_array_equal(x.grad, [3.0, 3.0])
+    x.cleargrad()
+    y = x * 3.0
+    gy = kusari.Variable(numpy.ones(2, numpy.float32))
+    y.grad_var = gy
+    y.backward(retain_grad=True)
+    assert y.grad_var is gy
+
+
+def test_zerograd_and_link_transfers_are_deprecated():
+    v = kusari.Variable(numpy.ones(2, numpy.float32))
+    with pytest.warns(DeprecationWarning, match='zerograd'):
+        v.zerograd()
+    numpy.testing.assert_array_equal(v.grad, [0.0, 0.0])
+    p = kusari.Parameter()
+    with pytest.warns(DeprecationWarning):
+        p.zerograd()     # uninitialized: no error
+    link = kusari.Link()
+    with pytest.warns(DeprecationWarning, match='to_cpu'):
+        assert link.to_cpu() is link
+    with pytest.warns(DeprecationWarning, match='to_cpu'):
+        class Legacy(kusari.Link):
+            def to_cpu(self):
+                return super().to_cpu()
+    with pytest.raises(TypeError, match='to_device'):
+        class Final(kusari.Link):
+            def to_device(self, device):
+                return self
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        link.to_device('@numpy')
+
+
+def test_type_check_tuple_is_a_light_type_info_tuple():
+    got = []
+
+    class F(kusari.FunctionNode):
+        def forward(self, inputs):
+            return inputs[0] + 0,
+
+    f = F()
+    f.check_type_forward = lambda in_types: got.append(in_types)  # on the instance
+    f.apply((numpy.zeros((2, 3), numpy.float32),))
+    assert len(got) == 1
+    assert isinstance(got[0], type_check.LightTypeInfoTuple)
+    assert got[0][0].shape == (2, 3) and got[0][0].dtype == numpy.float32
+
+
+def test_check_double_backward_with_a_missing_output_gradient():
+    x = numpy.array([0.5, -1.0, 2.0])
+
+    def f(x):
+        return x * x * x, x * 2.0
+
+    gy = numpy.array([1.0, 0.5, -1.0])
+    ggx = numpy.array([0.3, -0.2, 1.0])
+    gradient_check.check_double_backward(f, x, (gy, None), ggx)
+
+    def wrong(x):
+        return kusari.Variable(x.array ** 2) * x, x * 2.0   # first grad lacks a term
+
+    with pytest.raises(AssertionError):
+        gradient_check.check_double_backward(wrong, x, (gy, None), ggx)
