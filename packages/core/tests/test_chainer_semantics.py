@@ -211,3 +211,50 @@ def test_check_double_backward_with_a_missing_output_gradient():
 
     with pytest.raises(AssertionError):
         gradient_check.check_double_backward(wrong, x, (gy, None), ggx)
+
+
+def test_grad_fills_missing_output_gradients_with_ones():
+    x = kusari.Variable(numpy.array([1.0, 2.0, 3.0], numpy.float32))
+    y = x * x
+    gx, = kusari.grad([y], [x])               # shape (3,): ones, as Chainer
+    numpy.testing.assert_array_equal(gx.array, [2.0, 4.0, 6.0])
+    gx, = kusari.grad([x * x], [x], loss_scale=10.0)
+    numpy.testing.assert_array_equal(gx.array, [20.0, 40.0, 60.0])
+    gy = kusari.Variable(numpy.full(3, 2.0, numpy.float32))
+    gx, = kusari.grad([x * x], [x], [gy], loss_scale=10.0)   # given: not scaled
+    numpy.testing.assert_array_equal(gx.array, [4.0, 8.0, 12.0])
+
+
+def test_sequential_insert_checks_the_index():
+    seq = kusari.Sequential(lambda x: x)
+    seq.insert(1, lambda x: x * 2)
+    seq.insert(-2, lambda x: x + 1)
+    assert len(seq) == 3
+    with pytest.raises(IndexError):
+        seq.insert(4, lambda x: x)
+    with pytest.raises(IndexError):
+        seq.insert(-4, lambda x: x)
+
+
+def test_im2col_and_col2im_against_loops():
+    from kusari.utils import conv
+    rng = numpy.random.RandomState(1)
+    img = rng.uniform(-1, 1, (2, 3, 7, 6)).astype(numpy.float32)
+    kh, kw, sy, sx, ph, pw, dy, dx = 3, 2, 2, 1, 1, 2, 2, 1
+    col = conv.im2col(img, kh, kw, sy, sx, ph, pw, dy=dy, dx=dx)
+    oh = conv.get_conv_outsize(7, kh, sy, ph, d=dy)
+    ow = conv.get_conv_outsize(6, kw, sx, pw, d=dx)
+    assert col.shape == (2, 3, kh, kw, oh, ow)
+    back = numpy.zeros_like(img)
+    for y in range(oh):
+        for x in range(ow):
+            for ky in range(kh):
+                for kx in range(kw):
+                    iy, ix = y * sy - ph + ky * dy, x * sx - pw + kx * dx
+                    inside = 0 <= iy < 7 and 0 <= ix < 6
+                    want = img[:, :, iy, ix] if inside else 0.0
+                    numpy.testing.assert_array_equal(col[:, :, ky, kx, y, x], want)
+                    if inside:
+                        back[:, :, iy, ix] += col[:, :, ky, kx, y, x]
+    numpy.testing.assert_allclose(
+        conv.col2im(col, sy, sx, ph, pw, 7, 6, dy=dy, dx=dx), back, rtol=1e-6)

@@ -2113,13 +2113,14 @@ def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
         outputs (sequence of Variable): the variables to differentiate.
         inputs (sequence of Variable): the variables to differentiate by.
         grad_outputs (sequence of Variable or None): initial output gradients; ``None``
-            means ones for one-element outputs.
+            (for all or for one output) means ones of the output's shape.
         grad_inputs (sequence of Variable or None): added to the returned gradients.
         set_grad (bool): also store the results in ``inputs[i].grad_var``.
         retain_grad (bool): keep intermediate gradients.
         enable_double_backprop (bool): record the backward graph so the results can be
             differentiated again.
-        loss_scale (float): multiply the initial gradients by this factor.
+        loss_scale (float): multiply the initial gradients that ``grad`` fills in
+            (the ones) by this factor.
 
     Returns:
         list of Variable (or None where no gradient reached an input).
@@ -2153,14 +2154,13 @@ def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
     roots, gs = [], []
     for y, gy in zip(outputs, grad_outputs):
         if gy is None:
-            if (<Variable>y)._data.size != 1:
-                raise RuntimeError('kusari.grad: an output of shape %s needs an entry in '
-                                   'grad_outputs' % (y.shape,))
+            # Chainer: a missing output gradient is ones (any shape), and only
+            # these are multiplied by loss_scale
             gy = y.xp.ones_like(y.array)
+            if loss_scale is not None:
+                gy *= loss_scale
         elif isinstance(gy, Variable) and not enable_double_backprop:
             gy = (<Variable>gy)._data
-        if loss_scale is not None:
-            gy = gy * loss_scale
         roots.append(y)
         gs.append(gy)
     stop = {(<Variable>x)._node for x in inputs}
