@@ -258,3 +258,50 @@ def test_im2col_and_col2im_against_loops():
                         back[:, :, iy, ix] += col[:, :, ky, kx, y, x]
     numpy.testing.assert_allclose(
         conv.col2im(col, sy, sx, ph, pw, 7, 6, dy=dy, dx=dx), back, rtol=1e-6)
+
+
+def test_utils_array_helpers():
+    from kusari.utils import array
+    x = numpy.arange(1, 25, dtype=numpy.float32).reshape(2, 3, 4)
+    numpy.testing.assert_array_equal(array.sum_to(x, (3, 1)),
+                                     x.sum(axis=(0, 2)).reshape(3, 1))
+    assert array.size_of_shape((2, 0, 3)) == 0 and array.size_of_shape(()) == 1
+    assert array.as_mat(x).shape == (2, 12) and array.as_vec(x).shape == (24,)
+    assert array.empty_like(x).shape == x.shape
+
+
+def test_cached_property_per_backprop_mode():
+    from kusari.utils import cache
+
+    class Holder:
+        calls = 0
+
+        def __init__(self, x):
+            self.x = x
+
+        @cache.cached_property
+        def double(self):
+            Holder.calls += 1
+            return self.x * 2.0
+
+    assert Holder.double.__name__ == 'double'
+    h = Holder(kusari.Variable(numpy.array([1.0])))
+    a, b = h.double, h.double
+    assert a is b and Holder.calls == 1 and a.creator is not None
+    with kusari.no_backprop_mode():
+        c = h.double
+    assert c is not a and c.creator is None and Holder.calls == 2
+    assert h.double is a
+
+
+def test_conv_nd_matches_2d_im2col():
+    from kusari.utils import conv, conv_nd
+    rng = numpy.random.RandomState(2)
+    img = rng.uniform(-1, 1, (2, 3, 7, 6)).astype(numpy.float32)
+    col = conv_nd.im2col_nd(img, (3, 2), (2, 1), (1, 2))
+    numpy.testing.assert_array_equal(col, conv.im2col(img, 3, 2, 2, 1, 1, 2))
+    numpy.testing.assert_allclose(conv_nd.col2im_nd(col, (2, 1), (1, 2), (7, 6)),
+                                  conv.col2im(col, 2, 1, 1, 2, 7, 6), rtol=1e-6)
+    assert conv_nd.as_tuple(2, 3) == (2, 2, 2)
+    with pytest.raises(AssertionError):
+        conv_nd.im2col_nd(img, (3,), (2, 1), (1, 2))
