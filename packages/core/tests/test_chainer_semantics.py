@@ -305,3 +305,39 @@ def test_conv_nd_matches_2d_im2col():
     assert conv_nd.as_tuple(2, 3) == (2, 2, 2)
     with pytest.raises(AssertionError):
         conv_nd.im2col_nd(img, (3,), (2, 1), (1, 2))
+
+
+def test_comparisons_and_truth_raise_type_error():
+    a = kusari.Variable(numpy.ones(2))
+    for op in (lambda: a == a, lambda: a != a, lambda: a < a, lambda: a >= a,
+               lambda: bool(a)):
+        with pytest.raises(TypeError):
+            op()
+        with pytest.raises(NotImplementedError):   # kusari's earlier type, too
+            op()
+
+
+def test_copydata_and_addgrad_initialize_parameters():
+    from kusari import initializers
+    dst = kusari.Parameter(numpy.full((2, 3), 5.0, numpy.float32))
+    src = kusari.Parameter(initializers.Zero())
+    kept = dst.array
+    dst.copydata(src)                 # src is initialized to dst's shape first
+    assert src.shape == (2, 3) and dst.array is kept
+    numpy.testing.assert_array_equal(dst.array, numpy.zeros((2, 3)))
+    empty = kusari.Parameter()
+    empty.copydata(kusari.Parameter())    # both uninitialized: nothing happens
+    assert empty.array is None
+    x = kusari.Parameter()
+    y = kusari.Parameter(numpy.ones((3,), numpy.float32))
+    y.grad = numpy.full(3, 2.0, numpy.float32)
+    x.cleargrad()
+    x.addgrad(y)
+    assert x.shape == (3,)
+    numpy.testing.assert_array_equal(x.grad, y.grad)
+
+
+def test_grad_var_made_from_an_array_requires_grad():
+    v = kusari.Variable(numpy.ones(2, numpy.float32))
+    v.grad = numpy.ones(2, numpy.float32)
+    assert v.grad_var.requires_grad is True

@@ -836,7 +836,7 @@ cdef class Variable:
         g = self._node._grad
         if g is None or isinstance(g, Variable):
             return g
-        v = _new_variable(g, False)
+        v = _new_variable(g, True)    # as Chainer's grad setter makes it
         self._node._grad = v
         return v
 
@@ -896,9 +896,19 @@ cdef class Variable:
         """Copy ``var``'s array into this variable's array in place (across devices)."""
         src = (<Variable?>var)._data
         dst = self._data
-        if dst is None:
-            self._set_array(src.copy())
-            return
+        if src is None:
+            # Chainer: an uninitialized source parameter is initialized to our shape
+            if dst is None:
+                return
+            var.initialize(dst.shape)
+            src = (<Variable>var)._data
+        elif dst is None:
+            if hasattr(self, 'initialize'):     # a Parameter: its initializer's dtype
+                self.initialize(src.shape)
+                dst = self._data
+            else:
+                self._set_array(src.copy())
+                return
         src = self.device.send(src)
         self.xp.copyto(dst, src)
 
@@ -1123,28 +1133,28 @@ cdef class Variable:
                                           keepdims=keepdims)
 
     def __eq__(self, other):
-        raise NotImplementedError('kusari.Variable does not support ==; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support ==; compare .array')
 
     def __ne__(self, other):
-        raise NotImplementedError('kusari.Variable does not support !=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support !=; compare .array')
 
     def __lt__(self, other):
-        raise NotImplementedError('kusari.Variable does not support <; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support <; compare .array')
 
     def __le__(self, other):
-        raise NotImplementedError('kusari.Variable does not support <=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support <=; compare .array')
 
     def __gt__(self, other):
-        raise NotImplementedError('kusari.Variable does not support >; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support >; compare .array')
 
     def __ge__(self, other):
-        raise NotImplementedError('kusari.Variable does not support >=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support >=; compare .array')
 
     def __hash__(self):
         return id(self) >> 4
 
     def __bool__(self):
-        raise NotImplementedError(
+        raise _NoTruthOrOrder(
             'kusari.Variable has no truth value; use .array or .item()')
 
     def __copy__(self):
@@ -2441,6 +2451,11 @@ def _fast_elementwise(op, a, b=None):
 cdef inline bint _is_scalar(x):
     return isinstance(x, (float, int)) or isinstance(x, numpy.generic) and \
         (<object>x).ndim == 0
+
+
+class _NoTruthOrOrder(TypeError, NotImplementedError):
+    """Comparing a Variable or taking its truth value: Chainer raises TypeError,
+    kusari's earlier releases NotImplementedError; this is both."""
 
 
 def _functions(str what):
