@@ -341,3 +341,52 @@ def test_grad_var_made_from_an_array_requires_grad():
     v = kusari.Variable(numpy.ones(2, numpy.float32))
     v.grad = numpy.ones(2, numpy.float32)
     assert v.grad_var.requires_grad is True
+
+
+def test_config_keeps_mixed16():
+    from kusari import configuration
+    with kusari.using_config('dtype', configuration.mixed16):
+        assert kusari.config.dtype is configuration.mixed16
+        assert configuration.get_dtype() == numpy.float16
+        assert configuration.get_dtype(map_mixed16=numpy.float32) == numpy.float32
+    with kusari.using_config('dtype', 'float64'):
+        assert kusari.config.dtype == numpy.dtype(numpy.float64)
+
+
+def test_walker_alias_device():
+    from kusari import backend
+    from kusari.utils import WalkerAlias
+    w = WalkerAlias([0.25, 0.75])
+    assert isinstance(w.device, backend.CpuDevice)
+    assert w.to_device('@numpy') is w and isinstance(w.values, numpy.ndarray)
+
+
+def test_debug_mode_detects_nan():
+    x = kusari.Variable(numpy.array([-1.0, 4.0], numpy.float32))
+    nan = kusari.Variable(numpy.array([numpy.nan, 1.0], numpy.float32))
+    with kusari.using_config('debug', True):
+        with pytest.raises(RuntimeError, match='NaN is detected on forward'):
+            x * nan
+        y = (x * numpy.float32(0.0)) ** 0.5     # forward fine; backward 0 * inf
+        y.grad = numpy.ones(2, numpy.float32)
+        with pytest.raises(RuntimeError, match='NaN is detected on backward'):
+            y.backward()
+    assert numpy.isnan((x * nan).array)[0]      # not checked outside debug mode
+
+
+def test_wrong_gradient_dtype_is_type_and_value_error():
+    class F(kusari.FunctionNode):
+        def forward(self, inputs):
+            return inputs[0] * 1,
+
+        def backward(self, indexes, gys):
+            return kusari.Variable(numpy.ones(1, numpy.int64)),
+
+    x = kusari.Variable(numpy.ones(1, numpy.float32))
+    y = F().apply((x,))[0]
+    y.grad = numpy.ones(1, numpy.float32)
+    with pytest.raises(ValueError, match='dtype of gradients returned from backward'):
+        y.backward()
+    y.grad = numpy.ones(1, numpy.float32)
+    with pytest.raises(TypeError):
+        y.backward()

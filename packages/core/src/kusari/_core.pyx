@@ -171,8 +171,9 @@ cdef _state_set(_ConfigState st, str name, value):
     elif name == 'debug':
         st.debug = 1 if value else 0
     else:
-        if name == 'dtype' and value is not None:
-            value = numpy.dtype(value)
+        if name == 'dtype' and value is not None and \
+                not getattr(value, '_kusari_keep_as_dtype', False):
+            value = numpy.dtype(value)   # (mixed16 stays itself for get_dtype)
         st.values[name] = value
 
 
@@ -1535,13 +1536,16 @@ cdef class FunctionNode:
                 hook.forward_preprocess(self, in_data)
         else:
             hooks = None
-        if (st.debug if st.debug != _UNSET else _global_state.debug):
+        cdef bint debug = st.debug if st.debug != _UNSET else _global_state.debug
+        if debug:
             import traceback
             self.stack = traceback.extract_stack()
         outputs = self.forward(in_data)
         if type(outputs) is not tuple:
-            raise TypeError('%s.forward must return a tuple of arrays, got %s'
+            raise TypeError('%s.forward output must be a tuple of ndarrays, got %s'
                             % (type(self).__name__, _type_name(outputs)))
+        if debug:
+            _check_nan(outputs, 'forward')
         if hooks:
             for hook in hooks:
                 hook.forward_postprocess(self, in_data)
@@ -1605,10 +1609,20 @@ cdef tuple _coerce_outputs(FunctionNode f, tuple outputs):
         if isinstance(out, numpy.generic):
             out = numpy.asarray(out)
         elif out is not None and not _is_array(out):
-            raise TypeError('%s.forward must return arrays, got %s'
+            raise TypeError('%s.forward output must be a tuple of ndarrays, got %s'
                             % (type(f).__name__, _type_name(out)))
         ret.append(out)
     return tuple(ret)
+
+
+cdef _check_nan(tuple arrays, str where):
+    # config.debug: Chainer's NaN detection on forward and backward results
+    for a in arrays:
+        if isinstance(a, Variable):
+            a = (<Variable>a)._data
+        if a is not None and _is_array(a) and a.dtype.kind == 'f' and \
+                bool(_xp_of(a).isnan(a).any()):
+            raise RuntimeError('NaN is detected on %s computation' % where)
 
 
 cdef _run_type_check(FunctionNode f, tuple in_data):
@@ -1646,7 +1660,8 @@ cdef tuple _select_targets(FunctionNode f, gxs, tuple targets):
         return gxs
     if len(gxs) == n_in:
         return tuple([gxs[i] for i in targets])
-    raise ValueError('%s.backward returned %d gradients for %d inputs (%d requested)'
+    raise ValueError('%s.backward returned %d gradients for %d inputs (%d requested): '
+                     'number of gradients returned from backward is incorrect'
                      % (f.label, len(gxs), n_in, n_t))
 
 
@@ -1820,12 +1835,20 @@ cdef _check_gx(FunctionNode f, VariableNode x, gx):
         raise TypeError('%s.backward returned %s for an input; expected a Variable, an '
                         'array or None' % (f.label, _type_name(data)))
     if x.shape is not None and data.shape != x.shape:
-        raise ValueError('%s.backward: shape of gradient and input mismatch\n'
+        raise ValueError('%s.backward: shape of gradient and input mismatch (shape of '
+                         'gradients returned from backward is incorrect)\n'
                          'grad: %s != input: %s' % (f.label, data.shape, x.shape))
     dt = data.dtype
     if x.dtype is not None and dt is not x.dtype and dt != x.dtype:
-        raise TypeError('%s.backward: dtype of gradient and input mismatch\n'
-                        'grad: %s != input: %s' % (f.label, dt, x.dtype))
+        raise _GradDtypeError('%s.backward: dtype of gradient and input mismatch '
+                              '(dtype of gradients returned from backward is '
+                              'incorrect)\ngrad: %s != input: %s'
+                              % (f.label, dt, x.dtype))
+
+
+class _GradDtypeError(TypeError, ValueError):
+    """A gradient of the wrong dtype: kusari has raised TypeError, Chainer raises
+    ValueError; this is both."""
 
 
 cdef tuple _call_backward_accumulate(FunctionNode f, tuple targets, tuple gys,
@@ -1851,8 +1874,8 @@ cdef tuple _call_backward_accumulate(FunctionNode f, tuple targets, tuple gys,
         raise TypeError('%s.backward_accumulate must return a tuple, got %s'
                         % (f.label, _type_name(gxs)))
     if len(gxs) != len(targets):
-        raise ValueError('%s.backward_accumulate: number of gradients returned is '
-                         'incorrect: %d for %d target inputs'
+        raise ValueError('%s.backward_accumulate: number of gradients returned from '
+                         'backward is incorrect: %d for %d target inputs'
                          % (f.label, len(gxs), len(targets)))
     if not double_bp:
         gxs = tuple([(<Variable>g)._data if isinstance(g, Variable) else g
@@ -1883,6 +1906,7 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
     cdef Py_ssize_t i, k, n_out
     cdef bint use_arrays
     cdef _ConfigState st = _local_state()
+    cdef bint debug = st.debug if st.debug != _UNSET else _global_state.debug
 
     for k in range(len(roots)):
         rv = <Variable>roots[k]
@@ -1977,6 +2001,9 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                                  for g in gys_t])
                 for hook in hooks:
                     hook.backward_postprocess(f, in_data, gy_data)
+            if debug:
+                _check_nan(tuple([g for g in gxs if not isinstance(g, DeferredGrad)]),
+                           'backward')
 
             for k in range(len(targets)):
                 gx = gxs[k]
