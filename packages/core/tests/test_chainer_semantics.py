@@ -390,3 +390,13 @@ def test_wrong_gradient_dtype_is_type_and_value_error():
     y.grad = numpy.ones(1, numpy.float32)
     with pytest.raises(TypeError):
         y.backward()
+
+
+def test_backends_cpu_module_and_dummy_device():
+    from kusari import backend
+    from kusari.backends import _cpu, cuda
+    assert _cpu.CpuDevice is backend.CpuDevice
+    assert _cpu._to_cpu(None) is None
+    a = numpy.arange(3)
+    assert _cpu._to_cpu(a) is a
+    assert isinstance(backend.get_device(cuda.DummyDevice), backend.CpuDevice)
