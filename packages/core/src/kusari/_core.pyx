@@ -1246,7 +1246,7 @@ cdef bint _defines_backward_array(FunctionNode f):
                 if 'backward_array' in d:
                     r = d['backward_array'] is not None
                     break
-                if 'backward' in d:
+                if 'backward' in d or 'backward_accumulate' in d:
                     r = False
                     break
         _backward_array_cache[t] = r
@@ -1254,6 +1254,7 @@ cdef bint _defines_backward_array(FunctionNode f):
 
 
 cdef dict _backward_accumulate_cache = {}
+cdef object _PER_INSTANCE = object()
 
 
 cdef bint _overrides_backward_accumulate(FunctionNode f):
@@ -1271,15 +1272,17 @@ cdef bint _overrides_check_type(FunctionNode f):
     r = _type_check_cache.get(t)
     if r is None:
         if getattr(t, 'check_type_forward') is not FunctionNode.check_type_forward:
-            r = 1
+            r = True
         elif getattr(t, '__dictoffset__', 0):
-            r = 2   # instances have a __dict__: one may set check_type_forward
+            r = _PER_INSTANCE   # instances have a __dict__: one may set the check
         else:
-            r = 0
+            r = False
         _type_check_cache[t] = r
-    if r == 2:
-        return 'check_type_forward' in getattr(f, '__dict__')
-    return r
+    if r is True:
+        return True
+    if r is False:
+        return False
+    return 'check_type_forward' in getattr(f, '__dict__')
 
 
 cdef class FunctionNode:
@@ -1978,14 +1981,15 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             else:
                 hooks = None
 
-            if _overrides_backward_accumulate(f):
+            if not double_bp and _defines_backward_array(f):
+                # (a class that defines backward_accumulate never gets here)
+                gxs = f.backward_array(targets, gys_t)
+                gxs = _select_targets(f, gxs, targets)
+            elif _overrides_backward_accumulate(f):
                 gxs = _call_backward_accumulate(f, targets, gys_t, grads, owned,
                                                 double_bp)
             elif double_bp:
                 gxs = f.backward(targets, gys_t)
-                gxs = _select_targets(f, gxs, targets)
-            elif _defines_backward_array(f):
-                gxs = f.backward_array(targets, gys_t)
                 gxs = _select_targets(f, gxs, targets)
             else:
                 gys_v = tuple([None if g is None else _new_variable(g, False)
