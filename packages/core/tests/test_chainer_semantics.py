@@ -400,3 +400,21 @@ def test_backends_cpu_module_and_dummy_device():
     a = numpy.arange(3)
     assert _cpu._to_cpu(a) is a
     assert isinstance(backend.get_device(cuda.DummyDevice), backend.CpuDevice)
+
+
+def test_backward_function_uses_and_consumes_output_grads():
+    x = kusari.Variable(numpy.array([1.0, 2.0], numpy.float32))
+    h = x * 2.0
+    y0, y1 = h * 3.0, h * 4.0
+    y0.grad = numpy.array([1.0, 10.0], numpy.float32)
+    y1.grad = numpy.array([100.0, 1000.0], numpy.float32)
+    kusari.backward([y0, y1])
+    numpy.testing.assert_allclose(x.grad, [806.0, 8060.0])
+    assert y0.grad is None and y1.grad is None
+    x.cleargrad()
+    z = x * 2.0
+    with pytest.warns(RuntimeWarning, match='without grad'):
+        kusari.backward([z])          # no default gradient of 1, as in Chainer
+    assert x.grad is None
+    with pytest.raises(TypeError):
+        kusari.backward(z)

@@ -2105,42 +2105,61 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
 
 
 def backward(outputs, grad_outputs=None, **kwargs):
-    """Run backprop from several output variables at once.
+    """Run backprop from several output variables at once (Chainer's semantics).
 
     Args:
-        outputs (sequence of Variable): the outputs.
-        grad_outputs (sequence of array or None): their initial gradients; ``None``
-            means the output's ``grad`` (or 1 for a one-element output).
+        outputs (list or tuple of Variable): the outputs.
+        grad_outputs (list or tuple of array/Variable/None, or None): their initial
+            gradients.  ``None`` (the argument) means each output's ``grad``, which
+            is consumed (set to ``None``); an output without one is skipped with a
+            ``RuntimeWarning`` -- no default gradient of 1 here, unlike
+            :meth:`Variable.backward`.  A ``None`` entry skips that output.
         retain_grad (bool), enable_double_backprop (bool), loss_scale (float): as in
-            :meth:`Variable.backward`.
+            :meth:`Variable.backward` (kusari's extensions).
     """
     retain_grad = kwargs.pop('retain_grad', False)
     double_bp = kwargs.pop('enable_double_backprop', False)
     loss_scale = kwargs.pop('loss_scale', None)
     if kwargs:
         raise TypeError('kusari.backward: unexpected arguments %s' % sorted(kwargs))
-    outputs = list(outputs)
+    if not isinstance(outputs, (tuple, list)):
+        raise TypeError('kusari.backward: outputs must be a tuple or a list, not %s'
+                        % _type_name(outputs))
+    for y in outputs:
+        if not isinstance(y, Variable):
+            raise TypeError('kusari.backward: each output must be a Variable, not %s'
+                            % _type_name(y))
     if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    grad_outputs = list(grad_outputs)
+        grad_outputs = []
+        for y in outputs:
+            g = (<Variable>y)._node._grad
+            if g is None:
+                warnings.warn('kusari.backward: outputs contains a Variable without '
+                              'grad, or duplicate outputs (backward does not set a '
+                              'default grad)', RuntimeWarning, stacklevel=1)
+            elif not double_bp and isinstance(g, Variable):
+                g = (<Variable>g)._data
+            (<Variable>y)._node._grad = None
+            grad_outputs.append(g)
+    elif not isinstance(grad_outputs, (tuple, list)):
+        raise TypeError('kusari.backward: grad_outputs must be None, a tuple or a '
+                        'list, not %s' % _type_name(grad_outputs))
     if len(grad_outputs) != len(outputs):
         raise ValueError('kusari.backward: %d outputs but %d grad_outputs'
                          % (len(outputs), len(grad_outputs)))
     roots, gs = [], []
     for y, gy in zip(outputs, grad_outputs):
-        y = <Variable?>y
         if gy is None:
-            gy = y.grad_var if double_bp else y.grad
-            if gy is None:
-                if y.array.size != 1:
-                    raise RuntimeError('kusari.backward: an output of shape %s has no '
-                                       'grad; pass grad_outputs' % (y.shape,))
-                gy = y.xp.ones_like(y.array)
+            continue
+        if not double_bp and isinstance(gy, Variable):
+            gy = (<Variable>gy)._data
         if loss_scale is not None:
             gy = gy * loss_scale
         roots.append(y)
         gs.append(gy)
-    _run_backward(roots, gs, None, bool(retain_grad), bool(double_bp), loss_scale, True)
+    if roots:
+        _run_backward(roots, gs, None, bool(retain_grad), bool(double_bp), loss_scale,
+                      True)
 
 
 def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
