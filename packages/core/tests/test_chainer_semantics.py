@@ -418,3 +418,17 @@ def test_backward_function_uses_and_consumes_output_grads():
     assert x.grad is None
     with pytest.raises(TypeError):
         kusari.backward(z)
+
+
+def test_type_check_message_shows_numpy_types_as_chainer_does():
+    class F(kusari.FunctionNode):
+        def check_type_forward(self, in_types):
+            type_check.expect(in_types[0].dtype == numpy.float32)
+
+        def forward(self, inputs):
+            return inputs
+
+    with pytest.raises(type_check.InvalidType) as e:
+        F().apply((numpy.zeros(2),))
+    assert "Expect: in_types[0].dtype == <class 'numpy.float32'>" in str(e.value)
+    assert "Actual: float64 != <class 'numpy.float32'>" in str(e.value)

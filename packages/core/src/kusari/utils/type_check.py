@@ -54,7 +54,7 @@ def _text(x):
     if isinstance(x, str):
         return repr(x)
     if isinstance(x, type) and issubclass(x, numpy.generic):
-        return x.__name__
+        return str(x)       # <class 'numpy.float32'>, as Chainer's messages
     if isinstance(x, numpy.dtype):
         return x.name
     return str(x)
@@ -67,9 +67,7 @@ def _value(x):
 def _show(v):
     if isinstance(v, numpy.dtype):
         return v.name
-    if isinstance(v, type) and issubclass(v, numpy.generic):
-        return v.__name__
-    return str(v)
+    return str(v)    # a NumPy type shows as <class 'numpy.float32'>, as in Chainer
 
 
 _INVERSE = {'==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<'}
