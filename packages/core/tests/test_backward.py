@@ -39,12 +39,15 @@ class Exp(FunctionNode):
         return grad_outputs[0] * y,
 
 
-def test_scalar_loss_starts_from_one_and_keeps_it():
+def test_scalar_loss_starts_from_one_and_consumes_it():
     x = Variable(f32(1, 2, 3))
     y = Square().apply((x,))[0]
     loss = y[0] + y[1] + y[2]
     loss.backward()
     numpy.testing.assert_allclose(x.grad, [2, 4, 6])
+    assert loss.grad is None    # Chainer >= 6: the output's gradient is used up
+    x.cleargrad()
+    loss.backward(retain_grad=True)
     assert loss.grad == 1
 
 
@@ -107,6 +110,7 @@ def test_retain_grad():
     y.backward()
     assert h.grad is None
     x.cleargrad()
+    y.grad = numpy.ones(2, numpy.float32)
     y.backward(retain_grad=True)
     numpy.testing.assert_allclose(h.grad, 2 * h.array)
 

@@ -171,8 +171,9 @@ cdef _state_set(_ConfigState st, str name, value):
     elif name == 'debug':
         st.debug = 1 if value else 0
     else:
-        if name == 'dtype' and value is not None:
-            value = numpy.dtype(value)
+        if name == 'dtype' and value is not None and \
+                not getattr(value, '_kusari_keep_as_dtype', False):
+            value = numpy.dtype(value)   # (mixed16 stays itself for get_dtype)
         st.values[name] = value
 
 
@@ -836,7 +837,7 @@ cdef class Variable:
         g = self._node._grad
         if g is None or isinstance(g, Variable):
             return g
-        v = _new_variable(g, False)
+        v = _new_variable(g, True)    # as Chainer's grad setter makes it
         self._node._grad = v
         return v
 
@@ -862,7 +863,14 @@ cdef class Variable:
         self._node._grad = None
 
     def zerograd(self):
-        """Fill the gradient with zeros (allocating it if needed)."""
+        """Fill the gradient with zeros (allocating it if needed).
+
+        Deprecated as in Chainer: use :meth:`cleargrad`.
+        """
+        warnings.warn('Variable.zerograd is deprecated. Use Variable.cleargrad '
+                      'instead.', DeprecationWarning, stacklevel=1)
+        if self._data is None:
+            return   # an uninitialized parameter: Parameter.zerograd handles it
         g = self.grad
         if g is None:
             xp = self.xp
@@ -889,9 +897,19 @@ cdef class Variable:
         """Copy ``var``'s array into this variable's array in place (across devices)."""
         src = (<Variable?>var)._data
         dst = self._data
-        if dst is None:
-            self._set_array(src.copy())
-            return
+        if src is None:
+            # Chainer: an uninitialized source parameter is initialized to our shape
+            if dst is None:
+                return
+            var.initialize(dst.shape)
+            src = (<Variable>var)._data
+        elif dst is None:
+            if hasattr(self, 'initialize'):     # a Parameter: its initializer's dtype
+                self.initialize(src.shape)
+                dst = self._data
+            else:
+                self._set_array(src.copy())
+                return
         src = self.device.send(src)
         self.xp.copyto(dst, src)
 
@@ -941,6 +959,9 @@ cdef class Variable:
             self._node._grad = g = g * loss_scale
         _run_backward([self], [self._node._grad], None, bool(retain_grad),
                       bool(enable_double_backprop), loss_scale, True)
+        if not retain_grad:
+            # the initial gradient is consumed (Chainer >= 6)
+            self._node._grad = None
 
     # ---- array-like behaviour -------------------------------------------------------
 
@@ -977,6 +998,12 @@ cdef class Variable:
         return self._data.shape[0]
 
     def __getitem__(self, slices):
+        if type(slices) is int and self._data is not None and self._data.ndim:
+            # Python's iteration protocol stops at the IndexError (as Chainer's does)
+            n = self._data.shape[0]
+            if slices >= n or slices < -n:
+                raise IndexError('index %d is out of bounds for axis 0 with size %d'
+                                 % (slices, n))
         return get_item(self, slices)
 
     def summary(self):
@@ -1086,29 +1113,49 @@ cdef class Variable:
     def __rmatmul__(self, other):
         return _rmatmul(self, other)
 
+    def __floordiv__(self, other):
+        # Chainer: floor(self / other), which has no gradient
+        return _functions('//').floor(_div(self, other))
+
+    def __rfloordiv__(self, other):
+        return _functions('//').floor(_rdiv(self, other))
+
+    def mean(self, axis=None, *, weights=None, keepdims=False):
+        """The (weighted) mean along ``axis`` (``kusari.functions.average``).
+
+        Needs kusari-functions.
+
+        Args:
+            axis (None, int or tuple of int): the axes to average over; all if None.
+            weights (Variable or array): weights of the entries along ``axis``.
+            keepdims (bool): keep the averaged axes with length one.
+        """
+        return _functions('mean').average(self, axis=axis, weights=weights,
+                                          keepdims=keepdims)
+
     def __eq__(self, other):
-        raise NotImplementedError('kusari.Variable does not support ==; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support ==; compare .array')
 
     def __ne__(self, other):
-        raise NotImplementedError('kusari.Variable does not support !=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support !=; compare .array')
 
     def __lt__(self, other):
-        raise NotImplementedError('kusari.Variable does not support <; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support <; compare .array')
 
     def __le__(self, other):
-        raise NotImplementedError('kusari.Variable does not support <=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support <=; compare .array')
 
     def __gt__(self, other):
-        raise NotImplementedError('kusari.Variable does not support >; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support >; compare .array')
 
     def __ge__(self, other):
-        raise NotImplementedError('kusari.Variable does not support >=; compare .array')
+        raise _NoTruthOrOrder('kusari.Variable does not support >=; compare .array')
 
     def __hash__(self):
         return id(self) >> 4
 
     def __bool__(self):
-        raise NotImplementedError(
+        raise _NoTruthOrOrder(
             'kusari.Variable has no truth value; use .array or .item()')
 
     def __copy__(self):
@@ -1199,10 +1246,24 @@ cdef bint _defines_backward_array(FunctionNode f):
                 if 'backward_array' in d:
                     r = d['backward_array'] is not None
                     break
-                if 'backward' in d:
+                if 'backward' in d or 'backward_accumulate' in d:
                     r = False
                     break
         _backward_array_cache[t] = r
+    return r
+
+
+cdef dict _backward_accumulate_cache = {}
+cdef object _PER_INSTANCE = object()
+
+
+cdef bint _overrides_backward_accumulate(FunctionNode f):
+    # Chainer calls backward_accumulate instead of backward when a class defines it
+    t = type(f)
+    r = _backward_accumulate_cache.get(t)
+    if r is None:
+        r = getattr(t, 'backward_accumulate') is not FunctionNode.backward_accumulate
+        _backward_accumulate_cache[t] = r
     return r
 
 
@@ -1210,9 +1271,18 @@ cdef bint _overrides_check_type(FunctionNode f):
     t = type(f)
     r = _type_check_cache.get(t)
     if r is None:
-        r = getattr(t, 'check_type_forward') is not FunctionNode.check_type_forward
+        if getattr(t, 'check_type_forward') is not FunctionNode.check_type_forward:
+            r = True
+        elif getattr(t, '__dictoffset__', 0):
+            r = _PER_INSTANCE   # instances have a __dict__: one may set the check
+        else:
+            r = False
         _type_check_cache[t] = r
-    return r
+    if r is True:
+        return True
+    if r is False:
+        return False
+    return 'check_type_forward' in getattr(f, '__dict__')
 
 
 cdef class FunctionNode:
@@ -1469,13 +1539,16 @@ cdef class FunctionNode:
                 hook.forward_preprocess(self, in_data)
         else:
             hooks = None
-        if (st.debug if st.debug != _UNSET else _global_state.debug):
+        cdef bint debug = st.debug if st.debug != _UNSET else _global_state.debug
+        if debug:
             import traceback
             self.stack = traceback.extract_stack()
         outputs = self.forward(in_data)
         if type(outputs) is not tuple:
-            raise TypeError('%s.forward must return a tuple of arrays, got %s'
+            raise TypeError('%s.forward output must be a tuple of ndarrays, got %s'
                             % (type(self).__name__, _type_name(outputs)))
+        if debug:
+            _check_nan(outputs, 'forward')
         if hooks:
             for hook in hooks:
                 hook.forward_postprocess(self, in_data)
@@ -1539,10 +1612,20 @@ cdef tuple _coerce_outputs(FunctionNode f, tuple outputs):
         if isinstance(out, numpy.generic):
             out = numpy.asarray(out)
         elif out is not None and not _is_array(out):
-            raise TypeError('%s.forward must return arrays, got %s'
+            raise TypeError('%s.forward output must be a tuple of ndarrays, got %s'
                             % (type(f).__name__, _type_name(out)))
         ret.append(out)
     return tuple(ret)
+
+
+cdef _check_nan(tuple arrays, str where):
+    # config.debug: Chainer's NaN detection on forward and backward results
+    for a in arrays:
+        if isinstance(a, Variable):
+            a = (<Variable>a)._data
+        if a is not None and _is_array(a) and a.dtype.kind == 'f' and \
+                bool(_xp_of(a).isnan(a).any()):
+            raise RuntimeError('NaN is detected on %s computation' % where)
 
 
 cdef _run_type_check(FunctionNode f, tuple in_data):
@@ -1580,7 +1663,8 @@ cdef tuple _select_targets(FunctionNode f, gxs, tuple targets):
         return gxs
     if len(gxs) == n_in:
         return tuple([gxs[i] for i in targets])
-    raise ValueError('%s.backward returned %d gradients for %d inputs (%d requested)'
+    raise ValueError('%s.backward returned %d gradients for %d inputs (%d requested): '
+                     'number of gradients returned from backward is incorrect'
                      % (f.label, len(gxs), n_in, n_t))
 
 
@@ -1754,12 +1838,52 @@ cdef _check_gx(FunctionNode f, VariableNode x, gx):
         raise TypeError('%s.backward returned %s for an input; expected a Variable, an '
                         'array or None' % (f.label, _type_name(data)))
     if x.shape is not None and data.shape != x.shape:
-        raise ValueError('%s.backward: shape of gradient and input mismatch\n'
+        raise ValueError('%s.backward: shape of gradient and input mismatch (shape of '
+                         'gradients returned from backward is incorrect)\n'
                          'grad: %s != input: %s' % (f.label, data.shape, x.shape))
     dt = data.dtype
     if x.dtype is not None and dt is not x.dtype and dt != x.dtype:
-        raise TypeError('%s.backward: dtype of gradient and input mismatch\n'
-                        'grad: %s != input: %s' % (f.label, dt, x.dtype))
+        raise _GradDtypeError('%s.backward: dtype of gradient and input mismatch '
+                              '(dtype of gradients returned from backward is '
+                              'incorrect)\ngrad: %s != input: %s'
+                              % (f.label, dt, x.dtype))
+
+
+class _GradDtypeError(TypeError, ValueError):
+    """A gradient of the wrong dtype: kusari has raised TypeError, Chainer raises
+    ValueError; this is both."""
+
+
+cdef tuple _call_backward_accumulate(FunctionNode f, tuple targets, tuple gys,
+                                     dict grads, dict owned, bint double_bp):
+    # Chainer's protocol: the gradients accumulated so far for the target inputs are
+    # handed to the function, whose results replace them.  (A leaf's earlier ``grad``
+    # is added afterwards, as for every function.)
+    cdef list g_ins = []
+    for i in targets:
+        x = f.inputs[i]
+        g = grads.pop(x, None)
+        if g is not None:
+            owned.pop(id(g), None)
+            if not isinstance(g, Variable):
+                g = _new_variable(g, False)
+        g_ins.append(g)
+    gys_v = tuple([None if g is None or isinstance(g, Variable)
+                   else _new_variable(g, False) for g in gys])
+    gxs = f.backward_accumulate(targets, gys_v, tuple(g_ins))
+    if isinstance(gxs, list):
+        gxs = tuple(gxs)
+    if type(gxs) is not tuple:
+        raise TypeError('%s.backward_accumulate must return a tuple, got %s'
+                        % (f.label, _type_name(gxs)))
+    if len(gxs) != len(targets):
+        raise ValueError('%s.backward_accumulate: number of gradients returned from '
+                         'backward is incorrect: %d for %d target inputs'
+                         % (f.label, len(gxs), len(targets)))
+    if not double_bp:
+        gxs = tuple([(<Variable>g)._data if isinstance(g, Variable) else g
+                     for g in gxs])
+    return gxs
 
 
 cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint retain_grad,
@@ -1785,6 +1909,7 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
     cdef Py_ssize_t i, k, n_out
     cdef bint use_arrays
     cdef _ConfigState st = _local_state()
+    cdef bint debug = st.debug if st.debug != _UNSET else _global_state.debug
 
     for k in range(len(roots)):
         rv = <Variable>roots[k]
@@ -1833,7 +1958,11 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                         gys[i] = g
                         any_grad = True
                         if retain_grad:
-                            (<VariableNode>y)._grad = g
+                            prev_g = (<VariableNode>y)._grad
+                            # keep a gradient Variable that already holds this array
+                            if not (isinstance(prev_g, Variable) and
+                                    (<Variable>prev_g)._data is g):
+                                (<VariableNode>y)._grad = g
             if not any_grad:
                 continue
             targets = tuple([i for i in range(len(f.inputs))
@@ -1852,11 +1981,15 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
             else:
                 hooks = None
 
-            if double_bp:
-                gxs = f.backward(targets, gys_t)
-                gxs = _select_targets(f, gxs, targets)
-            elif _defines_backward_array(f):
+            if not double_bp and _defines_backward_array(f):
+                # (a class that defines backward_accumulate never gets here)
                 gxs = f.backward_array(targets, gys_t)
+                gxs = _select_targets(f, gxs, targets)
+            elif _overrides_backward_accumulate(f):
+                gxs = _call_backward_accumulate(f, targets, gys_t, grads, owned,
+                                                double_bp)
+            elif double_bp:
+                gxs = f.backward(targets, gys_t)
                 gxs = _select_targets(f, gxs, targets)
             else:
                 gys_v = tuple([None if g is None else _new_variable(g, False)
@@ -1872,6 +2005,9 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
                                  for g in gys_t])
                 for hook in hooks:
                     hook.backward_postprocess(f, in_data, gy_data)
+            if debug:
+                _check_nan(tuple([g for g in gxs if not isinstance(g, DeferredGrad)]),
+                           'backward')
 
             for k in range(len(targets)):
                 gx = gxs[k]
@@ -1969,42 +2105,61 @@ cdef dict _run_backward(list roots, list root_grads, object stop_nodes, bint ret
 
 
 def backward(outputs, grad_outputs=None, **kwargs):
-    """Run backprop from several output variables at once.
+    """Run backprop from several output variables at once (Chainer's semantics).
 
     Args:
-        outputs (sequence of Variable): the outputs.
-        grad_outputs (sequence of array or None): their initial gradients; ``None``
-            means the output's ``grad`` (or 1 for a one-element output).
+        outputs (list or tuple of Variable): the outputs.
+        grad_outputs (list or tuple of array/Variable/None, or None): their initial
+            gradients.  ``None`` (the argument) means each output's ``grad``, which
+            is consumed (set to ``None``); an output without one is skipped with a
+            ``RuntimeWarning`` -- no default gradient of 1 here, unlike
+            :meth:`Variable.backward`.  A ``None`` entry skips that output.
         retain_grad (bool), enable_double_backprop (bool), loss_scale (float): as in
-            :meth:`Variable.backward`.
+            :meth:`Variable.backward` (kusari's extensions).
     """
     retain_grad = kwargs.pop('retain_grad', False)
     double_bp = kwargs.pop('enable_double_backprop', False)
     loss_scale = kwargs.pop('loss_scale', None)
     if kwargs:
         raise TypeError('kusari.backward: unexpected arguments %s' % sorted(kwargs))
-    outputs = list(outputs)
+    if not isinstance(outputs, (tuple, list)):
+        raise TypeError('kusari.backward: outputs must be a tuple or a list, not %s'
+                        % _type_name(outputs))
+    for y in outputs:
+        if not isinstance(y, Variable):
+            raise TypeError('kusari.backward: each output must be a Variable, not %s'
+                            % _type_name(y))
     if grad_outputs is None:
-        grad_outputs = [None] * len(outputs)
-    grad_outputs = list(grad_outputs)
+        grad_outputs = []
+        for y in outputs:
+            g = (<Variable>y)._node._grad
+            if g is None:
+                warnings.warn('kusari.backward: outputs contains a Variable without '
+                              'grad, or duplicate outputs (backward does not set a '
+                              'default grad)', RuntimeWarning, stacklevel=1)
+            elif not double_bp and isinstance(g, Variable):
+                g = (<Variable>g)._data
+            (<Variable>y)._node._grad = None
+            grad_outputs.append(g)
+    elif not isinstance(grad_outputs, (tuple, list)):
+        raise TypeError('kusari.backward: grad_outputs must be None, a tuple or a '
+                        'list, not %s' % _type_name(grad_outputs))
     if len(grad_outputs) != len(outputs):
         raise ValueError('kusari.backward: %d outputs but %d grad_outputs'
                          % (len(outputs), len(grad_outputs)))
     roots, gs = [], []
     for y, gy in zip(outputs, grad_outputs):
-        y = <Variable?>y
         if gy is None:
-            gy = y.grad_var if double_bp else y.grad
-            if gy is None:
-                if y.array.size != 1:
-                    raise RuntimeError('kusari.backward: an output of shape %s has no '
-                                       'grad; pass grad_outputs' % (y.shape,))
-                gy = y.xp.ones_like(y.array)
+            continue
+        if not double_bp and isinstance(gy, Variable):
+            gy = (<Variable>gy)._data
         if loss_scale is not None:
             gy = gy * loss_scale
         roots.append(y)
         gs.append(gy)
-    _run_backward(roots, gs, None, bool(retain_grad), bool(double_bp), loss_scale, True)
+    if roots:
+        _run_backward(roots, gs, None, bool(retain_grad), bool(double_bp), loss_scale,
+                      True)
 
 
 def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
@@ -2018,13 +2173,14 @@ def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
         outputs (sequence of Variable): the variables to differentiate.
         inputs (sequence of Variable): the variables to differentiate by.
         grad_outputs (sequence of Variable or None): initial output gradients; ``None``
-            means ones for one-element outputs.
+            (for all or for one output) means ones of the output's shape.
         grad_inputs (sequence of Variable or None): added to the returned gradients.
         set_grad (bool): also store the results in ``inputs[i].grad_var``.
         retain_grad (bool): keep intermediate gradients.
         enable_double_backprop (bool): record the backward graph so the results can be
             differentiated again.
-        loss_scale (float): multiply the initial gradients by this factor.
+        loss_scale (float): multiply the initial gradients that ``grad`` fills in
+            (the ones) by this factor.
 
     Returns:
         list of Variable (or None where no gradient reached an input).
@@ -2058,14 +2214,13 @@ def grad(outputs, inputs, grad_outputs=None, grad_inputs=None, set_grad=False,
     roots, gs = [], []
     for y, gy in zip(outputs, grad_outputs):
         if gy is None:
-            if (<Variable>y)._data.size != 1:
-                raise RuntimeError('kusari.grad: an output of shape %s needs an entry in '
-                                   'grad_outputs' % (y.shape,))
+            # Chainer: a missing output gradient is ones (any shape), and only
+            # these are multiplied by loss_scale
             gy = y.xp.ones_like(y.array)
+            if loss_scale is not None:
+                gy *= loss_scale
         elif isinstance(gy, Variable) and not enable_double_backprop:
             gy = (<Variable>gy)._data
-        if loss_scale is not None:
-            gy = gy * loss_scale
         roots.append(y)
         gs.append(gy)
     stop = {(<Variable>x)._node for x in inputs}
@@ -2348,11 +2503,31 @@ cdef inline bint _is_scalar(x):
         (<object>x).ndim == 0
 
 
+class _NoTruthOrOrder(TypeError, NotImplementedError):
+    """Comparing a Variable or taking its truth value: Chainer raises TypeError,
+    kusari's earlier releases NotImplementedError; this is both."""
+
+
+def _functions(str what):
+    # Variable.mean and ``//`` are Chainer's calls into its functions package; the
+    # core does not depend on kusari-functions, so they import it when used.
+    try:
+        from kusari import functions
+    except ImportError:
+        raise ImportError('kusari.Variable.%s needs kusari-functions, which is not '
+                          'installed (pip install kusari-functions)' % what) from None
+    return functions
+
+
 cdef Variable _operand(Variable self, other, str op):
     # The right-hand side as a Variable (arrays become constants without gradient).
     if isinstance(other, Variable):
         return <Variable>other
     if _is_array(other):
+        # Chainer casts a constant array to the variable's dtype
+        dt = self._data.dtype if self._data is not None else None
+        if dt is not None and other.dtype is not dt and other.dtype != dt:
+            other = other.astype(dt, copy=False)
         return _new_variable(other, False)
     raise TypeError('unsupported operand type for %s: Variable and %s'
                     % (op, _type_name(other)))
@@ -2412,6 +2587,7 @@ cdef class Add(FunctionNode):
         y = _ew_binary(_EW_ADD, a, b)
         if y is not None:
             return (y,)
+        _check_broadcastable('_ + _', a, b)
         y = a + b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2470,6 +2646,7 @@ cdef class Sub(FunctionNode):
         y = _ew_binary(_EW_SUB, a, b)
         if y is not None:
             return (y,)
+        _check_broadcastable('_ - _', a, b)
         y = a - b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2543,6 +2720,7 @@ cdef class Mul(FunctionNode):
             return (y,)
         # the fast path takes only float32/float64; Chainer's Mul rejects non-float input
         _check_float('_ * _', a)
+        _check_broadcastable('_ * _', a, b)
         y = a * b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2620,6 +2798,7 @@ cdef class Div(FunctionNode):
         _check_same_dtype('_ / _', a, b)
         _check_float('_ / _', a)
         self.retain_inputs((0, 1))
+        _check_broadcastable('_ / _', a, b)
         y = a / b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)
@@ -2696,6 +2875,7 @@ cdef class PowVarVar(FunctionNode):
         _check_same_dtype('_ ** _', a, b)
         _check_float('_ ** _', a)
         self.retain_inputs((0, 1))
+        _check_broadcastable('_ ** _', a, b)
         y = a ** b
         if type(y) is not type(a):
             y = _xp_of(a).asarray(y)

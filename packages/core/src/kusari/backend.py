@@ -167,8 +167,8 @@ def get_device(device_spec):
     """Return the :class:`Device` that ``device_spec`` names (see the module doc)."""
     if isinstance(device_spec, Device):
         return device_spec
-    if device_spec is numpy:
-        return CpuDevice()
+    if device_spec is numpy or type(device_spec).__name__ == 'DummyDeviceType':
+        return CpuDevice()      # (cuda.DummyDevice is the host, as in Chainer)
     if isinstance(device_spec, str):
         s = device_spec.strip()
         if s in ('@numpy', 'native', 'native:0', 'cpu', '@cpu'):

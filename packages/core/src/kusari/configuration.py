@@ -20,6 +20,8 @@ __all__ = ['GlobalConfig', 'LocalConfig', 'config', 'global_config', 'using_conf
 class _Mixed16:
     # NumPy reads the ``dtype`` attribute, so numpy.dtype(mixed16) is float16.
     dtype = numpy.dtype(numpy.float16)
+    # the config store keeps this object as it is (other dtypes are normalized)
+    _kusari_keep_as_dtype = True
 
     def __repr__(self):
         return "dtype('mixed16')"

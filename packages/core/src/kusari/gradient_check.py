@@ -593,10 +593,18 @@ def check_double_backward(func, x_data, y_grad, x_grad_grad, params=(),
     ggparams = _as_tuple(params_grad_grad)
     n_x = len(xs)
     first_order_no_gxs = [x.dtype.kind != 'f' for x in xs]
+    # an output without a gradient (None) takes no part in the check: only the
+    # given output gradients are inputs of the first-order map
+    gys_all = tuple(_as_array_or_none(g) for g in gys)
+    given = [i for i, g in enumerate(gys_all) if g is not None]
+    gys = tuple(gys_all[i] for i in given)
 
     def first_order_grad(*inputs):
         xs_ = inputs[:n_x]
-        gys_ = inputs[n_x:]
+        gys_ = [None] * len(gys_all)
+        for i, g in zip(given, inputs[n_x:]):
+            gys_[i] = g
+        gys_ = tuple(gys_)
         ys = _as_tuple(func(*xs_))
         _check_returned_variables(ys)
         _check_outputs_and_grad_outputs(ys, gys_)

@@ -349,13 +349,33 @@ class Link:
         self.device_resident_accept(_ToDeviceVisitor(dev))
         return self
 
+    def __init_subclass__(cls, **kwargs):
+        # Chainer v7: to_device and the ChainerX transfers are final; overriding
+        # the legacy transfer methods still works but is deprecated
+        super().__init_subclass__(**kwargs)
+        for name in ('to_device', 'to_chx', 'from_chx'):
+            if name in cls.__dict__:
+                raise TypeError('{}: Link.{} cannot be overridden'.format(
+                    cls.__name__, name))
+        for name in ('to_cpu', 'to_gpu', 'to_intel64'):
+            if name in cls.__dict__:
+                warnings.warn(
+                    '{}: overriding Link.{} is deprecated; the method is not '
+                    'called by to_device'.format(cls.__name__, name),
+                    DeprecationWarning, stacklevel=2)
+
     def to_cpu(self):
         """Move the parameters and persistent arrays of the hierarchy to the CPU.
+
+        .. deprecated:: Chainer v7
+           Use ``to_device('@numpy')``.
 
         Returns:
             Link: ``self``.
 
         """
+        warnings.warn('Link.to_cpu is deprecated. Use Link.to_device instead.',
+                      DeprecationWarning, stacklevel=2)
         self.device_resident_accept(
             _ToDeviceVisitor(backend.CpuDevice(), skip_between_cupy_devices=True))
         return self
@@ -369,10 +389,15 @@ class Link:
             device: GPU device id (int), :class:`cupy.cuda.Device` or kusari GPU
                 device; ``None`` means the current CUDA device.
 
+        .. deprecated:: Chainer v7
+           Use ``to_device('@cupy:N')``.
+
         Returns:
             Link: ``self``.
 
         """
+        warnings.warn('Link.to_gpu is deprecated. Use Link.to_device instead.',
+                      DeprecationWarning, stacklevel=2)
         dev = _gpu_device(device, type(self).__name__)
         self.device_resident_accept(
             _ToDeviceVisitor(dev, skip_between_cupy_devices=True))
@@ -724,8 +749,10 @@ class Link:
         warnings.warn(
             'Link.zerograds is deprecated. Use Link.cleargrads instead.',
             DeprecationWarning, stacklevel=2)
-        for param in self.params():
-            param.zerograd()
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore', DeprecationWarning)   # warned once above
+            for param in self.params():
+                param.zerograd()
 
     def addgrads(self, link):
         """Add the gradients of ``link``'s parameters to this link's gradients.

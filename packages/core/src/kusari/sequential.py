@@ -159,9 +159,15 @@ class Sequential(_link.ChainList):
 
         Raises:
             ValueError: ``layer`` is not callable.
+            IndexError: ``i`` is outside ``-len(self) .. len(self)`` (Chainer's
+                check; :meth:`list.insert` would clamp it).
 
         """
         self._check_callable(layer, 'insert')
+        n = len(self._layers)
+        if not -n <= i <= n:
+            raise IndexError('Sequential.insert: index {} out of range for {} '
+                             'layers'.format(i, n))
         self._layers.insert(i, layer)
         self._sync_children()
 

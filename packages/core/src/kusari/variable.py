@@ -93,6 +93,13 @@ class Parameter(Variable):
         dtype = getattr(self.initializer, 'dtype', None)
         return numpy.dtype(dtype) if dtype is not None else None
 
+    def addgrad(self, var):
+        """Add ``var``'s gradient; an uninitialized parameter is first initialized
+        to ``var``'s shape (as Chainer's)."""
+        if self.array is None and var.array is not None:
+            self.initialize(var.shape)
+        super().addgrad(var)
+
     def initialize(self, shape):
         """Create the array with ``shape`` from the initializer (and a NaN gradient).
 

@@ -54,7 +54,7 @@ def _text(x):
     if isinstance(x, str):
         return repr(x)
     if isinstance(x, type) and issubclass(x, numpy.generic):
-        return x.__name__
+        return str(x)       # <class 'numpy.float32'>, as Chainer's messages
     if isinstance(x, numpy.dtype):
         return x.name
     return str(x)
@@ -67,9 +67,7 @@ def _value(x):
 def _show(v):
     if isinstance(v, numpy.dtype):
         return v.name
-    if isinstance(v, type) and issubclass(v, numpy.generic):
-        return v.__name__
-    return str(v)
+    return str(v)    # a NumPy type shows as <class 'numpy.float32'>, as in Chainer
 
 
 _INVERSE = {'==': '!=', '!=': '==', '<': '>=', '<=': '>', '>': '<=', '>=': '<'}
@@ -325,25 +323,27 @@ class _NoneTypeInfo:
         return True
 
 
-class TypeInfoTuple(tuple):
+class LightTypeInfoTuple(tuple):
+    """Chainer's tuple of raw arrays for its light-weight first type check.
+
+    kusari's checks always build :class:`TypeInfoTuple`, a subclass whose items
+    compare eagerly as Chainer's light-mode items do, so code that tests for this
+    class (or the items' ``shape``/``dtype``) works on either (``size()`` is the
+    plain length here).
+    """
+
+    def size(self):
+        """The number of elements (an int)."""
+        return len(self)
+
+
+class TypeInfoTuple(LightTypeInfoTuple):
     """The tuple of :class:`TypeInfo` given to ``check_type_forward``."""
 
     name = 'in_types'
 
     def size(self):
         return Expr(len(self), lambda: '%s.size()' % self.name)
-
-
-class LightTypeInfoTuple(tuple):
-    """Chainer's tuple of raw arrays for its light-weight first type check.
-
-    kusari's checks always build :class:`TypeInfoTuple`; this class exists for
-    code that names it (``size()`` is the plain length).
-    """
-
-    def size(self):
-        """The number of elements (an int)."""
-        return len(self)
 
 
 def get_light_types(data, shapes=None):

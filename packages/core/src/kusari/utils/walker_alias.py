@@ -82,6 +82,22 @@ class WalkerAlias:
         self.use_gpu = False
         return self
 
+    @property
+    def device(self):
+        """The device of the tables (a kusari device object)."""
+        return backend.get_device_from_array(self.values)
+
+    # Chainer's DeviceResident keeps the device here; its tests read it
+    _device = device
+
+    def to_device(self, device):
+        """Move the tables to ``device`` (any specifier of ``get_device``)."""
+        dev = backend.get_device(device)
+        self.threshold = dev.send(self.threshold)
+        self.values = dev.send(self.values)
+        self.use_gpu = not isinstance(self.values, numpy.ndarray)
+        return self
+
     def device_resident_accept(self, visitor):
         """Move the tables where ``visitor`` (a link's to-device visitor) goes."""
         self.threshold = visitor.visit_array(self.threshold)
