@@ -174,7 +174,7 @@ def _copy(model):
     except Exception:  # noqa: BLE001
         return model
     if isinstance(work, kusari.Link):
-        work.to_cpu()
+        work.to_device('@numpy')
     return work
 
 
