@@ -1,5 +1,6 @@
 """N-dimensional convolution layers (ConvolutionND, Convolution1D, Convolution3D)."""
 import kusari.functions as F
+from kusari import variable
 from kusari.links import _util
 from kusari.links.connection import _conv_base
 
@@ -64,6 +65,41 @@ class ConvolutionND(_conv_base._ConvBase):
         yield 'dilate', self.dilate
         yield 'groups', self.groups
 
+    @classmethod
+    def from_params(cls, W, b=None, stride=1, pad=0, nobias=False, *, cover_all=False,
+                    dilate=1, groups=1):
+        """A layer whose ``W`` (and ``b``) are copies of the given ones (Chainer's).
+
+        Args:
+            W (~kusari.Variable or array): ``(out_channels, in_channels // groups,
+                k_1, ..., k_N)`` filter; ``N`` is taken from it.
+            b (~kusari.Variable or array): ``(out_channels,)`` bias, or ``None``.
+            stride, pad, nobias, cover_all, dilate, groups: as in the constructor.
+
+        >>> import numpy, kusari.links as L
+        >>> L.ConvolutionND.from_params(numpy.ones((4, 2, 3, 3), numpy.float32)).W.shape
+        (4, 2, 3, 3)
+        """
+        W = _param_array(W, cls.__name__, 'W')
+        if W.ndim < 3:
+            raise ValueError('%s.from_params: W must have at least 3 dimensions '
+                             '(out_channels, in_channels // groups, k_1, ...), got shape %s'
+                             % (cls.__name__, W.shape))
+        out_channels, in_per_group = W.shape[:2]
+        ksize = tuple(W.shape[2:])
+        if b is not None and not nobias:
+            b = _param_array(b, cls.__name__, 'b')
+            if b.shape != (out_channels,):
+                raise ValueError('%s.from_params: b must have shape (%d,), got %s'
+                                 % (cls.__name__, out_channels, b.shape))
+        else:
+            b = None
+        args = (in_per_group * groups, out_channels, ksize, stride, pad, nobias, W, b,
+                cover_all, dilate, groups)
+        if cls is ConvolutionND:
+            return cls(len(ksize), *args)
+        return cls(*args)
+
     def forward(self, x):
         """Apply the convolution.
 
@@ -119,3 +155,12 @@ class Convolution3D(ConvolutionND):
                  dilate=1, groups=1):
         super().__init__(3, in_channels, out_channels, ksize, stride, pad, nobias,
                          initialW, initial_bias, cover_all, dilate, groups)
+
+
+def _param_array(value, who, name):
+    """The array of a Parameter/Variable/array argument of ``from_params`` (a copy)."""
+    array = value.array if isinstance(value, variable.Variable) else value
+    if array is None or not hasattr(array, 'shape'):
+        raise ValueError('%s.from_params: %s must be an initialized parameter or an '
+                         'array, got %s' % (who, name, type(value).__name__))
+    return array.copy()

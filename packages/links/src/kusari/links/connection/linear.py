@@ -68,6 +68,35 @@ class Linear(link.Link):
         yield 'out_size', self.out_size
         yield 'nobias', self.b is None
 
+    @classmethod
+    def from_params(cls, W, b=None, nobias=False):
+        """A Linear layer whose ``W`` (and ``b``) are copies of the given ones (Chainer's).
+
+        Args:
+            W (~kusari.Variable or array): ``(out_size, in_size)`` weight.
+            b (~kusari.Variable or array): ``(out_size,)`` bias, or ``None`` for the
+                default initial bias.
+            nobias (bool): no bias (``b`` is then ignored).
+
+        >>> import numpy, kusari.links as L
+        >>> l = L.Linear.from_params(numpy.ones((3, 2), numpy.float32), nobias=True)
+        >>> l.W.shape, l.b
+        ((3, 2), None)
+        """
+        W = _param_array(W, 'Linear', 'W')
+        if W.ndim != 2:
+            raise ValueError('Linear.from_params: W must be 2-d (out_size, in_size), '
+                             'got shape %s' % (W.shape,))
+        out_size, in_size = W.shape
+        if b is not None and not nobias:
+            b = _param_array(b, 'Linear', 'b')
+            if b.shape != (out_size,):
+                raise ValueError('Linear.from_params: b must have shape (%d,), got %s'
+                                 % (out_size, b.shape))
+        else:
+            b = None
+        return cls(in_size, out_size, nobias=nobias, initialW=W, initial_bias=b)
+
     def forward(self, x, n_batch_axes=1):
         """Apply the layer.
 
@@ -92,3 +121,12 @@ class Linear(link.Link):
                     n_batch_axes, self.W.shape[1]),
                 'x.shape == {} (size {})'.format(shape, in_size))
         return F.linear(x, self.W, self.b, n_batch_axes=n_batch_axes)
+
+
+def _param_array(value, who, name):
+    """The array of a Parameter/Variable/array argument of ``from_params`` (a copy)."""
+    array = value.array if isinstance(value, variable.Variable) else value
+    if array is None or not hasattr(array, 'shape'):
+        raise ValueError('%s.from_params: %s must be an initialized parameter or an '
+                         'array, got %s' % (who, name, type(value).__name__))
+    return array.copy()
