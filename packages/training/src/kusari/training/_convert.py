@@ -11,12 +11,12 @@ def call_converter(converter, batch, device):
 
     A :class:`kusari.dataset.Converter` gets the :class:`~kusari.backend.Device`;
     a plain (old-style) function gets an integer device id (``-1`` for the host),
-    or no device argument at all when ``device`` is None.
+    or ``None`` when ``device`` is None.
     """
     if isinstance(converter, dataset.Converter):
         return converter(batch, device)
     if device is None:
-        return converter(batch)
+        return converter(batch, None)      # Chainer passes the None on
     if device.xp is numpy:
         return converter(batch, -1)
     return converter(batch, device.device.id)
@@ -27,19 +27,13 @@ def _is_array_like(value):
 
 
 def check_converted(in_arrays, who):
-    """Raise TypeError unless ``in_arrays`` is a tuple, a dict or a single array.
+    """Return ``in_arrays``: any structure is accepted, as in Chainer.
 
-    Those are the structures an updater or evaluator knows how to pass to the
-    model (``f(*tuple)``, ``f(**dict)``, ``f(array)``).
+    A tuple is spread as positional arguments, a dict as keyword arguments, and
+    anything else (an array, a list, a custom object) is passed as the one argument
+    (:func:`call_with`).
     """
-    if isinstance(in_arrays, (tuple, dict)) or _is_array_like(in_arrays):
-        return in_arrays
-    hint = ''
-    if isinstance(in_arrays, list):
-        hint = ' (return a tuple to pass the elements as separate arguments)'
-    raise TypeError(
-        '{}: the converter must return a tuple, a dict or an array, but returned '
-        '{}{}'.format(who, type(in_arrays).__name__, hint))
+    return in_arrays
 
 
 def call_with(func, in_arrays):

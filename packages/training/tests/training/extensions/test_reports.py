@@ -49,11 +49,18 @@ def test_evaluator_warns_on_repeating_iterator_and_checks_converter(h):
     model = h.Regressor(3)
     with pytest.warns(UserWarning, match='repeat'):
         extensions.Evaluator(iterators.SerialIterator(list(zip(x, t)), 8), model)
+    # as in Chainer, a converter's result that is not a tuple or a dict is passed to
+    # the model as its one argument
+    seen = []
+
+    def eval_func(arg):
+        seen.append(arg)
+
     ev = extensions.Evaluator(
         iterators.SerialIterator(list(zip(x, t)), 8, repeat=False), model,
-        converter=lambda b, d=None: [b])
-    with pytest.raises(TypeError, match='Evaluator: the converter must return'):
-        ev()
+        converter=lambda b, d: ['converted', d], eval_func=eval_func)
+    ev()
+    assert seen and all(s == ['converted', None] for s in seen)
 
 
 def test_log_report_file_and_entries(h, out_dir):

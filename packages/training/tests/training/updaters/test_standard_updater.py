@@ -73,11 +73,30 @@ def test_device_is_given_to_converter(h):
     assert old == [-1]
 
 
-@pytest.mark.parametrize('bad', [None, [1, 2], 'text', 3])
-def test_converter_returning_wrong_structure_raises(h, bad):
-    up, *_ = _setup(h, converter=lambda batch, device=None: bad)
-    with pytest.raises(TypeError, match='StandardUpdater: the converter must return'):
-        up.update()
+@pytest.mark.parametrize('obj', [[1, 2], 'text', 3, object()])
+def test_converter_result_of_another_structure_is_the_one_argument(h, obj):
+    # Chainer's rule: a tuple is spread, a dict passed as keywords, anything else
+    # given to the loss function as its one argument
+    got = []
+
+    def lossfun(arg):
+        got.append(arg)
+        return kusari.Variable(numpy.zeros((), numpy.float32))
+
+    up, *_ = _setup(h, converter=lambda batch, device: obj, loss_func=lossfun)
+    up.update()
+    assert got == [obj]
+
+
+def test_old_style_converter_gets_none_for_no_device(h):
+    devices = []
+
+    def conv(batch, device):
+        devices.append(device)
+        return dataset.concat_examples(batch)
+    up, *_ = _setup(h, converter=conv)
+    up.update()
+    assert devices == [None]
 
 
 def test_auto_new_epoch_false(h):
