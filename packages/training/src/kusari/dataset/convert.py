@@ -76,16 +76,22 @@ def converter():
 
 
 def _call_converter(converter, batch, device):
-    """Call ``converter(batch, device)`` the way updaters and evaluators do.
+    """Call ``converter(batch, device)`` the way updaters and evaluators do (Chainer's).
 
     A :class:`Converter` gets ``device`` as a :class:`kusari.backend.Device` (or
-    ``None``); a legacy plain function gets it as given (an int id, ``None``, ...).
+    ``None``); a legacy plain function gets ``None`` or an int as given, and a device
+    object as an int id (``-1`` for the host).
     """
     if isinstance(converter, Converter):
         if device is not None:
             device = backend.get_device(device)
         return converter(batch, device)
-    return converter(batch, device)
+    if device is None or isinstance(device, int):
+        return converter(batch, device)
+    device = backend.get_device(device)
+    if device.xp is numpy:
+        return converter(batch, -1)
+    return converter(batch, device.device.id)
 
 
 def to_device(device, x):

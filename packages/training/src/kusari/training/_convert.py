@@ -1,25 +1,15 @@
 """Calling a converter the way Chainer 7 does, and checking what it returns."""
-import numpy
 
 import kusari
 from kusari import backend
-from kusari import dataset
+from kusari.dataset import convert as _dataset_convert
 
 
 def call_converter(converter, batch, device):
-    """Call ``converter`` on ``batch`` for ``device`` (a Device or None).
-
-    A :class:`kusari.dataset.Converter` gets the :class:`~kusari.backend.Device`;
-    a plain (old-style) function gets an integer device id (``-1`` for the host),
-    or ``None`` when ``device`` is None.
-    """
-    if isinstance(converter, dataset.Converter):
-        return converter(batch, device)
-    if device is None:
-        return converter(batch, None)      # Chainer passes the None on
-    if device.xp is numpy:
-        return converter(batch, -1)
-    return converter(batch, device.device.id)
+    """Call ``converter`` on ``batch`` for ``device`` (a Device or None), as Chainer does:
+    :func:`kusari.dataset.convert._call_converter` (one implementation for the
+    updaters, the evaluator and the dataset package)."""
+    return _dataset_convert._call_converter(converter, batch, device)
 
 
 def _is_array_like(value):
